@@ -1,0 +1,40 @@
+"""Roles and what each may do. The single table every page, endpoint and command consults."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    STRATEGIST = "strategist", "Strategist"
+    EDITOR = "editor", "Editor"
+    CREATIVE = "creative", "Creative"
+    RESPONDER = "responder", "Responder"
+    ANALYST = "analyst", "Analyst"
+
+
+ROLE_HELP = {
+    Role.OWNER: "everything, including members and the workspace itself",
+    Role.STRATEGIST: "sets goals, objectives, strategies, audiences, channels, pillars and the response plan",
+    Role.EDITOR: "writes and schedules posts",
+    Role.CREATIVE: "adds media to posts",
+    Role.RESPONDER: "answers the inbox",
+    Role.ANALYST: "reads the plan, the review and the reports",
+}
+
+ALL = frozenset(Role)
+
+# Permission name → roles that hold it. Read access to the plan is for every member: the plan
+# is what everybody's work is measured against.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "plan.view": ALL,
+    "plan.edit": frozenset({Role.OWNER, Role.STRATEGIST}),
+    "members.view": ALL,
+    "members.manage": frozenset({Role.OWNER}),
+    "workspace.manage": frozenset({Role.OWNER}),
+}
+
+
+def role_may(role: str, permission: str) -> bool:
+    return Role(role) in PERMISSIONS[permission]

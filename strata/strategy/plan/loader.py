@@ -1,0 +1,225 @@
+"""Read a plan file: bytes in, a validated `PlanDocument` out, or `PlanInvalid` with every error.
+
+Steps:
+1. refuse files over the size limit and text that is not UTF-8 (pointing at the bad byte);
+2. parse YAML into a node tree (positions kept) and plain Python (no duplicate keys, no aliases);
+3. validate the shape with pydantic, translating its errors into plain words with a position;
+4. check that every id is unique and every reference names something that exists.
+Nothing is written anywhere: importing is the caller's business, after this succeeded.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+import pydantic
+import yaml
+
+from strata.strategy.plan import yamlnodes
+from strata.strategy.plan.errors import PlanError, PlanInvalid
+from strata.strategy.plan.references import reference_errors
+from strata.strategy.plan.schema import PlanDocument
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+def load_plan(data: bytes, filename: str = "plan.yaml") -> PlanDocument:
+    if len(data) > MAX_BYTES:
+        raise PlanInvalid(
+            [PlanError(filename, 1, 1, "", f"the file is {len(data) / 1048576:.1f} MB; a plan file may be at most 5 MB")]
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise PlanInvalid(
+            [PlanError(filename, line, column, "", f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} here); save it as UTF-8")]
+        ) from None
+    text = text.removeprefix("\ufeff")
+
+    try:
+        root = yamlnodes.compose(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise PlanInvalid([PlanError(filename, line, column, "", f"not valid YAML: {problem}")]) from None
+    except yaml.YAMLError as exc:
+        raise PlanInvalid([PlanError(filename, 1, 1, "", f"not valid YAML: {exc}")]) from None
+    except RecursionError:
+        raise PlanInvalid([PlanError(filename, 1, 1, "", "the YAML is nested too deeply to be a plan")]) from None
+    if root is None:
+        raise PlanInvalid([PlanError(filename, 1, 1, "", "the file is empty; a plan starts with 'strata: 1' and 'workspace:'")])
+    try:
+        raw = yamlnodes.to_python(root)
+    except yamlnodes.NodeError as exc:
+        raise PlanInvalid([PlanError(filename, exc.line, exc.column, "", exc.message)]) from None
+    except RecursionError:
+        raise PlanInvalid([PlanError(filename, 1, 1, "", "the YAML is nested too deeply to be a plan")]) from None
+    return validate_plan(raw, filename=filename, root=root)
+
+
+def validate_plan(raw: Any, *, filename: str, root: yaml.Node | None = None) -> PlanDocument:
+    """Validate already-parsed data (from YAML or JSON). Positions come from `root` when given."""
+    if not isinstance(raw, dict):
+        line, column = yamlnodes.locate(root, ())
+        raise PlanInvalid([PlanError(filename, line, column, "", "a plan is a mapping of sections (strata, workspace, goals, …), not a list or a single value")])
+    try:
+        plan = PlanDocument.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        errors = [_translate(error, raw, filename, root) for error in exc.errors(include_url=False)]
+        raise PlanInvalid(_dedupe(errors)) from None
+    problems = reference_errors(plan)
+    if problems:
+        errors = []
+        for loc, message in problems:
+            line, column = yamlnodes.locate(root, loc)
+            errors.append(PlanError(filename, line, column, describe_path(loc, raw), message))
+        raise PlanInvalid(errors)
+    return plan
+
+
+def _dedupe(errors: list[PlanError]) -> list[PlanError]:
+    seen: set[tuple[int, int, str]] = set()
+    unique = []
+    for error in errors:
+        if (error.line, error.column, error.message) not in seen:
+            seen.add((error.line, error.column, error.message))
+            unique.append(error)
+    return unique
+
+
+def describe_path(loc: tuple[Any, ...], raw: Any) -> str:
+    """channels[1].purpose → channels[acme-bsky].purpose, using the element's id when it has one."""
+    parts: list[str] = []
+    node = raw
+    for step in loc:
+        if isinstance(step, int):
+            element_id = node[step].get("id") if isinstance(node, list) and step < len(node) and isinstance(node[step], dict) else None
+            parts.append(f"[{element_id}]" if isinstance(element_id, str) else f"[{step}]")
+        else:
+            parts.append(("." if parts else "") + str(step))
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return "".join(parts)
+
+
+def _translate(error: Any, raw: Any, filename: str, root: yaml.Node | None) -> PlanError:
+    loc = tuple(step for step in error["loc"] if not (isinstance(step, str) and step.startswith(("[key]", "function-"))))
+    kind = error["type"]
+    value = error.get("input")
+    field = loc[-1] if loc else ""
+    if kind == "extra_forbidden":
+        known = _known_keys(loc[:-1])
+        guess = difflib.get_close_matches(str(field), known, n=1, cutoff=0.6)
+        hint = f"; did you mean '{guess[0]}'?" if guess else (f"; expected one of: {', '.join(known)}" if known else "")
+        line, column = yamlnodes.locate(root, loc, key=True)
+        return PlanError(filename, line, column, describe_path(loc[:-1], raw), f"unknown key '{field}'{hint}")
+    line, column = yamlnodes.locate(root, loc)
+    where = describe_path(loc, raw)
+    if kind == "missing":
+        return PlanError(filename, line, column, describe_path(loc[:-1], raw), f"missing required key '{field}'")
+    if field == "purpose" and isinstance(value, list):
+        return PlanError(
+            filename, line, column, where,
+            f"a channel has exactly one primary purpose, not {len(value)}; a second purpose means a second profile: add another channel",
+        )
+    if kind == "literal_error":
+        expected = [v.strip(" '") for v in error["ctx"]["expected"].replace(" or ", ", ").split(", ")]
+        guess = difflib.get_close_matches(str(value), expected, n=1, cutoff=0.5) if isinstance(value, str) else []
+        hint = f"; did you mean '{guess[0]}'?" if guess else ""
+        return PlanError(filename, line, column, where, f"{_show(value)} is not one of: {', '.join(expected)}{hint}")
+    return PlanError(filename, line, column, where, _plain_message(kind, field, value, error))
+
+
+_TYPE_WORDS = {
+    "string_type": "text",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "list_type": "a list",
+    "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values",
+    "date_type": "a date like 2027-06-30",
+    "date_parsing": "a date like 2027-06-30",
+    "date_from_datetime_parsing": "a date like 2027-06-30",
+    "date_from_datetime_inexact": "a date like 2027-06-30 (no time of day)",
+    "bool_type": "true or false",
+}
+
+
+def _plain_message(kind: str, field: Any, value: Any, error: Any) -> str:
+    if kind in _TYPE_WORDS:
+        return f"expected {_TYPE_WORDS[kind]}, got {_show(value)}"
+    if kind == "value_error":
+        return str(error["ctx"]["error"])
+    if kind == "string_pattern_mismatch":
+        if field in ("within",):
+            return f"{_show(value)} is not a duration: write a number and a unit, like 30m, 4h or 2d"
+        if field == "currency":
+            return f"{_show(value)} is not a currency code: write three capital letters, like EUR or USD"
+        return f"{_show(value)} is not a valid id: use lower-case letters, digits, '-' and '_' (e.g. 'eu-awareness')"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"is too long (at most {error['ctx']['max_length']} characters)"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return f"{_show(value)}: {error['msg'].lower()}"
+    return f"{error['msg']} (got {_show(value)})"
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value; put it in quotes if you meant text)"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys the schema allows at `loc`, for 'did you mean' hints."""
+    annotation: Any = PlanDocument
+    for step in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(step, int):
+            args = typing.get_args(annotation)
+            annotation = args[0] if args else None
+        elif isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+            field = annotation.model_fields.get(str(step))
+            annotation = field.annotation if field else None
+        elif typing.get_origin(annotation) is dict:
+            annotation = typing.get_args(annotation)[1]
+        else:
+            return []
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return list(annotation.model_fields)
+    if typing.get_origin(annotation) is dict:
+        return list(typing.get_args(_unwrap(typing.get_args(annotation)[0])))
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional[...] and Annotated[...] down to the type that carries the fields."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        else:
+            return annotation

@@ -1,0 +1,252 @@
+"""The plan document: the shape of a plan file, of the API's plan, and of every stored revision.
+
+Everything optional here is optional on purpose: a plan with gaps must still load so that the
+strategy review can point at the gaps. What makes a file unreadable as a plan (wrong types,
+unknown keys, two purposes on a channel) is refused here instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import zoneinfo
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+FORMAT_VERSION = 1
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$"),
+    Field(description="lower-case letters, digits, '-' and '_', up to 64 characters"),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+Driver = Literal["brand", "product"]
+ObjectiveKind = Literal["awareness", "engagement", "support_deflection", "traffic", "leads", "custom"]
+AudienceRole = Literal["ambassador", "customer", "prospect", "partner", "employee", "other"]
+Purpose = Literal[
+    "branding",
+    "promoting_products",
+    "educating",
+    "driving_traffic",
+    "customer_service",
+    "communicating_with_clients",
+]
+Platform = Literal[
+    "bluesky",
+    "mastodon",
+    "x",
+    "linkedin",
+    "facebook",
+    "instagram",
+    "threads",
+    "tiktok",
+    "youtube",
+    "pinterest",
+    "reddit",
+    "rss",
+    "newsletter",
+    "webhook",
+    "blog",
+    "other",
+]
+PillarKind = Literal["social", "promotional"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Sentiment = Literal["negative", "neutral", "positive"]
+Intent = Literal["question", "complaint", "praise", "purchase_intent", "spam"]
+RuleAction = Literal["reply", "take_offline", "thank_and_ask", "escalate", "ignore"]
+ReportKind = Literal["monthly", "six_month"]
+BudgetPeriod = Literal["month", "quarter", "year"]
+Duration = Annotated[
+    str,
+    StringConstraints(pattern=r"^[1-9][0-9]{0,4}(m|h|d)$"),
+    Field(description="a number and a unit: 30m, 4h or 2d"),
+]
+
+PLATFORMS: tuple[str, ...] = Platform.__args__  # type: ignore[attr-defined]
+PURPOSES: tuple[str, ...] = Purpose.__args__  # type: ignore[attr-defined]
+WEEKDAYS: tuple[str, ...] = Weekday.__args__  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+class Strict(BaseModel):
+    """Unknown keys are an error, so that a typo never silently drops a part of the plan."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=False)
+
+
+class WorkspaceInfo(Strict):
+    name: ShortText
+    timezone: ShortText = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def known_timezone(cls, value: str) -> str:
+        if value not in _timezones():
+            guess = difflib.get_close_matches(value, sorted(_timezones()), n=1)
+            hint = f"; did you mean '{guess[0]}'?" if guess else " (an IANA name like Europe/Berlin)"
+            raise ValueError(f"'{value}' is not a time zone{hint}")
+        return value
+
+
+class Person(Strict):
+    id: Id
+    name: ShortText
+    email: ShortText | None = None
+
+
+class Budget(Strict):
+    amount: Annotated[float, Field(ge=0)]
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "EUR"
+    per: BudgetPeriod = "month"
+
+
+class Stakeholder(Strict):
+    id: Id
+    name: ShortText
+    role: Text | None = None
+
+
+class Governance(Strict):
+    driver: Driver | None = None
+    ringleader: Id | None = None
+    budget: Budget | None = None
+    stakeholders: list[Stakeholder] = []
+
+
+class Goal(Strict):
+    id: Id
+    statement: Text
+
+
+class Kpi(Strict):
+    metric: ShortText
+    baseline: float | None = None
+    target: float | None = None
+    deadline: dt.date | None = None
+
+
+class Objective(Strict):
+    id: Id
+    kind: ObjectiveKind
+    statement: Text
+    aligns_with: Id | None = None
+    owner: Id | None = None
+    kpi: Kpi | None = None
+
+
+class Strategy(Strict):
+    id: Id
+    statement: Text
+    serves: list[Id] = []
+
+
+class Audience(Strict):
+    id: Id
+    description: Text
+    role: AudienceRole = "other"
+    desired_action: ShortText | None = None
+    motivation: Text | None = None
+    presence: dict[Platform, Annotated[int, Field(ge=0)]] = {}
+
+
+class Responsibility(Strict):
+    person: Id
+    days: list[Weekday] = []
+
+
+class Channel(Strict):
+    id: Id
+    platform: Platform
+    handle: ShortText
+    # One primary purpose, never a list: a second purpose means a second profile.
+    purpose: Purpose | None = None
+    audiences: list[Id] = []
+    effort_hours_per_week: Annotated[float, Field(ge=0, le=168)] | None = None
+    cadence_per_week: Annotated[float, Field(ge=0, le=1000)] | None = None
+    responsible: list[Responsibility] = []
+
+
+class Mix(Strict):
+    social: Annotated[float, Field(ge=0, le=1)] = 0.8
+    promotional: Annotated[float, Field(ge=0, le=1)] = 0.2
+
+
+class Pillar(Strict):
+    id: Id
+    name: ShortText
+    kind: PillarKind
+    serves: list[Id] = []
+
+
+class Content(Strict):
+    mix: Mix = Mix()
+    pillars: list[Pillar] = []
+
+
+class When(Strict):
+    sentiment: Sentiment | None = None
+    intent: Intent | None = None
+    channel: Id | None = None
+    keywords: list[ShortText] = []
+
+
+class Rule(Strict):
+    id: Id
+    when: When = When()
+    action: RuleAction
+    within: Duration | None = None
+    assign_to: Id | None = None
+    template: Text | None = None
+
+
+class Report(Strict):
+    kind: ReportKind
+    to: list[Id] = []
+
+
+class Measurement(Strict):
+    reports: list[Report] = []
+
+
+class PlanDocument(Strict):
+    """One workspace's whole plan, as written in a plan file (see docs/plan-format.md)."""
+
+    strata: Literal[1] = FORMAT_VERSION
+    workspace: WorkspaceInfo
+    people: list[Person] = []
+    governance: Governance = Governance()
+    goals: list[Goal] = []
+    objectives: list[Objective] = []
+    strategies: list[Strategy] = []
+    audiences: list[Audience] = []
+    channels: list[Channel] = []
+    content: Content = Content()
+    response_plan: list[Rule] = []
+    measurement: Measurement = Measurement()
+
+
+def duration_minutes(value: str) -> int:
+    """Turn '30m', '4h' or '2d' (already validated by `Duration`) into minutes."""
+    number, unit = int(value[:-1]), value[-1]
+    return number * {"m": 1, "h": 60, "d": 1440}[unit]
+
+
+def schema_choices() -> dict[str, tuple[str, ...]]:
+    """The closed vocabularies of the plan, for forms and documentation."""
+    return {
+        "driver": Driver.__args__,  # type: ignore[attr-defined]
+        "budget_per": BudgetPeriod.__args__,  # type: ignore[attr-defined]
+        "sentiment": Sentiment.__args__,  # type: ignore[attr-defined]
+        "intent": Intent.__args__,  # type: ignore[attr-defined]
+        "platform": PLATFORMS,
+        "purpose": PURPOSES,
+    }

@@ -1,0 +1,97 @@
+"""Reading YAML into plain Python while keeping the node tree, so that any error found later
+(by pydantic or by the reference checks) can be pinned to a line and column.
+
+PyYAML's own constructor silently keeps the last of two equal keys and expands aliases, which
+lets a small file grow exponentially ("billion laughs"); both are refused here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+try:  # libyaml's parser is an order of magnitude faster on large plans
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - wheels ship libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+
+class NodeError(Exception):
+    def __init__(self, node_or_mark: Any, message: str) -> None:
+        super().__init__(message)
+        mark = getattr(node_or_mark, "start_mark", node_or_mark)
+        self.line = (mark.line + 1) if mark is not None else 1
+        self.column = (mark.column + 1) if mark is not None else 1
+        self.message = message
+
+
+def compose(text: str) -> yaml.Node | None:
+    """Parse `text` into a node tree (one document only). Raises yaml.YAMLError."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+_SCALARS = yaml.SafeLoader("")
+
+
+def to_python(root: yaml.Node) -> Any:
+    """Convert a node tree to dicts, lists and scalars, refusing duplicate keys and aliases."""
+    seen: set[int] = set()
+
+    def convert(node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == "tag:yaml.org,2002:str":
+                return node.value  # the common case, without the constructor's overhead
+            try:
+                return _SCALARS.construct_object(node, deep=True)
+            except yaml.constructor.ConstructorError as exc:
+                raise NodeError(node, f"cannot read this value: {exc.problem}") from None
+        if id(node) in seen:
+            raise NodeError(node, "aliases (*name) are not supported in plan files: write the value out")
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            return [convert(item) for item in node.value]
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise NodeError(key_node, "merge keys (<<) are not supported in plan files: write the keys out")
+                key = convert(key_node)
+                if isinstance(key, (list, dict)):
+                    raise NodeError(key_node, "a key must be a plain word, not a list or mapping")
+                if key in result:
+                    raise NodeError(key_node, f"duplicate key '{key}': each key may appear once here")
+                result[key] = convert(value_node)
+            return result
+        raise NodeError(node, "unexpected YAML node")  # pragma: no cover
+
+    return convert(root)
+
+
+def locate(root: yaml.Node | None, path: tuple[Any, ...], *, key: bool = False) -> tuple[int, int]:
+    """Line and column (1-based) of the node at `path`, or of the deepest node that exists.
+
+    With `key=True` and a path ending in a mapping key, point at the key rather than its value
+    (used for unknown keys).
+    """
+    node = root
+    best = node
+    for index, step in enumerate(path):
+        last = index == len(path) - 1
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == str(step)), None)
+            if match is None:
+                break
+            node = match[0] if (key and last) else match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+            node = node.value[step]
+        else:
+            break
+        best = node
+    if best is None:
+        return 1, 1
+    return best.start_mark.line + 1, best.start_mark.column + 1

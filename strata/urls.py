@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from strata.accounts import views as accounts
+from strata.api import api
+from strata.strategy import views as plan
+from strata.strategy import views_sections as sections
+
+urlpatterns = [
+    path("login/", accounts.login_view, name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", accounts.home, name="home"),
+    path("switch/", accounts.switch_workspace, name="switch-workspace"),
+    path("invitations/<str:token>/", accounts.accept_invitation, name="accept-invitation"),
+    path("account/tokens/", accounts.api_tokens, name="api-tokens"),
+    path("account/tokens/<int:token_id>/revoke/", accounts.revoke_token, name="revoke-token"),
+    path("w/<slug:slug>/", plan.overview, name="plan-overview"),
+    path("w/<slug:slug>/review/", plan.review_page, name="plan-review"),
+    path("w/<slug:slug>/map/", plan.strategy_map, name="plan-map"),
+    path("w/<slug:slug>/members/", accounts.members, name="members"),
+    path("w/<slug:slug>/members/<int:membership_id>/", accounts.member_role, name="member-role"),
+    path("w/<slug:slug>/file/", sections.plan_file, name="plan-file"),
+    path("w/<slug:slug>/file/plan.yaml", sections.plan_export, name="plan-export"),
+    path("w/<slug:slug>/history/", sections.history, name="plan-history"),
+    path("w/<slug:slug>/settings/<str:name>/", sections.section, name="plan-section"),
+    path("w/<slug:slug>/plan/<str:kind_name>/", plan.element_list, name="element-list"),
+    path("w/<slug:slug>/plan/<str:kind_name>/new/", plan.element_edit, name="element-new"),
+    path("w/<slug:slug>/plan/<str:kind_name>/<str:element_id>/", plan.element_edit, name="element-edit"),
+    path("w/<slug:slug>/plan/<str:kind_name>/<str:element_id>/delete/", plan.element_delete, name="element-delete"),
+    path("api/v1/", api.urls),
+]
+
+handler404 = "strata.web.views.not_found"
+handler403 = "strata.web.views.forbidden"
+handler500 = "strata.web.views.server_error"

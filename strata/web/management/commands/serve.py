@@ -1,0 +1,51 @@
+"""strata serve: everything on one machine. Migrates, makes the demo workspace on a fresh
+database, starts the background worker as a child process, and serves the web app."""
+
+from __future__ import annotations
+
+import atexit
+import signal
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from strata.accounts.models import User
+
+
+class Command(BaseCommand):
+    help = "Run Strata: the web app and its worker, with a demo workspace on a fresh database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--no-worker", action="store_true", help="do not start the in-process worker (run `strata db_worker` elsewhere)")
+        parser.add_argument("--no-demo", action="store_true", help="do not create the demo workspace on an empty database")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from waitress import serve
+
+        from strata.wsgi import application
+
+        call_command("migrate", interactive=False, verbosity=0)
+        if not options["no_demo"] and not User.objects.exists():
+            call_command("demo")
+        worker = None
+        if not options["no_worker"] and settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+            worker = subprocess.Popen([sys.executable, "-m", "strata.cli", "db_worker", "--queue-name", "*", "--no-reload", "--verbosity", "0"])
+            atexit.register(worker.terminate)
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        from strata.strategy.management.commands.demo import Command as Demo
+
+        if User.objects.filter(email="demo@strata.localhost").exists():
+            self.stdout.write(Demo.login_text())
+        self.stdout.write(f"Strata is running at http://{options['host']}:{options['port']}/  (Ctrl-C stops it)")
+        try:
+            serve(application, host=options["host"], port=options["port"], threads=options["threads"], ident="strata")
+        finally:
+            if worker is not None:
+                worker.terminate()
