@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.utils import OperationalError, ProgrammingError
 
 from strata.strategy.plan.errors import PlanError, PlanInvalid
 from strata.strategy.plan.loader import MAX_BYTES, load_plan
@@ -37,10 +38,14 @@ class Command(BaseCommand):
         action = options["action"]
         if action == "check":
             self.check(options["file"], options["format"])
-        elif action == "import":
-            self.import_(options["file"], options["workspace"], options["format"])
-        else:
-            self.export(options["workspace"], options.get("output"))
+            return
+        try:
+            if action == "import":
+                self.import_(options["file"], options["workspace"], options["format"])
+            else:
+                self.export(options["workspace"], options.get("output"))
+        except (OperationalError, ProgrammingError) as exc:
+            raise CommandError(f"the database is not ready ({exc}); run `strata migrate` first", returncode=1) from None
 
     def read(self, file: str) -> tuple[bytes, str]:
         if file == "-":

@@ -22,7 +22,7 @@ def reach(ctx: ReviewContext, channel: Channel) -> int:
 
 @check(
     "plan.no_channels",
-    "warning",
+    "error",
     title="No channels",
     why="A plan with no channels has no way to reach its audiences.",
     fix="Add the profiles you run (or want to run), each with one primary purpose.",

@@ -1,0 +1,109 @@
+"""Personas and helpers shared by the tests.
+
+Every role has a persona in the "acme" workspace, and `outsider` owns another workspace: the
+outsider must never see anything of acme's."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from strata.accounts.models import ApiToken, Membership, User, Workspace
+from strata.accounts.roles import Role
+from strata.strategy.actions import import_plan
+from strata.strategy.models import PlanRevision
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_PLAN = ROOT / "strata" / "strategy" / "demo.yaml"
+REQUIRED = os.environ.get("STRATA_REQUIRE_SERVICES") == "1"
+
+
+def reachable(host: str, port: int) -> bool:
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError:
+        return False
+    return True
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    redis_url = os.environ.get("REDIS_URL")
+    for item in items:
+        if "redis" in item.keywords and not redis_url:
+            if REQUIRED:
+                item.add_marker(pytest.mark.xfail(reason="Redis is required (STRATA_REQUIRE_SERVICES=1) but REDIS_URL is unset", strict=True, run=False))
+            else:
+                item.add_marker(pytest.mark.skip(reason="REDIS_URL is not set"))
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(settings: Any) -> None:
+    # Argon2 is the real hasher (see test_accounts); tests that make many users use a fast one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+PASSWORD = "a long enough test password"
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    def make(email: str, name: str = "") -> User:
+        return User.objects.create_user(email, PASSWORD, name=name or email.split("@")[0].title())
+
+    return make
+
+
+@pytest.fixture
+def acme(db: Any) -> Workspace:
+    """The Acme Bikes workspace with the demo plan."""
+    workspace, _ = import_plan(
+        data=DEMO_PLAN.read_bytes(), filename="demo.yaml", workspace=None, slug="acme", author=None, source=PlanRevision.Source.IMPORT
+    )
+    return workspace
+
+
+@pytest.fixture
+def personas(acme: Workspace, make_user: Callable[..., User]) -> dict[str, User]:
+    """One user per role in acme, and an outsider who owns a workspace of their own."""
+    users = {}
+    for role in Role:
+        user = make_user(f"{role.value}@acme.example")
+        Membership.objects.create(user=user, workspace=acme, role=role)
+        users[role.value] = user
+    outsider = make_user("outsider@rival.example")
+    rival, _ = import_plan(
+        data=DEMO_PLAN.read_bytes(), filename="demo.yaml", workspace=None, slug="rival", author=outsider, source=PlanRevision.Source.IMPORT
+    )
+    users["outsider"] = outsider
+    return users
+
+
+@pytest.fixture
+def client_for(personas: dict[str, User]) -> Callable[[str], Client]:
+    def make(persona: str) -> Client:
+        client = Client()
+        client.force_login(personas[persona])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def token_for(personas: dict[str, User]) -> Callable[[str], str]:
+    def make(persona: str) -> str:
+        _, secret = ApiToken.issue(user=personas[persona], name="tests")
+        return secret
+
+    return make
+
+
+def write(tmp_path: Path, text: str, name: str = "plan.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
