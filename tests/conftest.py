@@ -77,9 +77,10 @@ def personas(acme: Workspace, make_user: Callable[..., User]) -> dict[str, User]
         Membership.objects.create(user=user, workspace=acme, role=role)
         users[role.value] = user
     outsider = make_user("outsider@rival.example")
-    rival, _ = import_plan(
-        data=DEMO_PLAN.read_bytes(), filename="demo.yaml", workspace=None, slug="rival", author=outsider, source=PlanRevision.Source.IMPORT
-    )
+    from tests.plans import complete_plan_text
+
+    rival_plan = complete_plan_text().replace("Acme Bikes", "Rival Cycles").replace("acme", "rival")
+    import_plan(data=rival_plan.encode(), filename="rival.yaml", workspace=None, slug="rival", author=outsider, source=PlanRevision.Source.IMPORT)
     users["outsider"] = outsider
     return users
 

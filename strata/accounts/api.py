@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Router
+from ninja.responses import Status
 
 from strata.accounts import actions
 from strata.accounts.models import Membership
@@ -21,10 +22,10 @@ def list_workspaces(request: HttpRequest) -> list[WorkspaceOut]:
 
 
 @router.post("/workspaces", response={201: WorkspaceOut})
-def create_workspace(request: HttpRequest, payload: WorkspaceIn) -> tuple[int, WorkspaceOut]:
+def create_workspace(request: HttpRequest, payload: WorkspaceIn) -> Status[WorkspaceOut]:
     """Make a workspace (one brand or client); you become its owner."""
     workspace = actions.create_workspace(user=request.user, name=payload.name, slug=payload.slug, timezone_name=payload.timezone)  # type: ignore[arg-type]
-    return 201, WorkspaceOut(slug=workspace.slug, name=workspace.name, timezone=workspace.timezone, role="owner")
+    return Status(201, WorkspaceOut(slug=workspace.slug, name=workspace.name, timezone=workspace.timezone, role="owner"))
 
 
 @router.get("/workspaces/{slug}/members", response=list[MemberOut])
@@ -38,12 +39,12 @@ def list_members(request: HttpRequest, slug: str) -> list[MemberOut]:
 
 
 @router.post("/workspaces/{slug}/members", response={201: InviteOut})
-def invite_member(request: HttpRequest, slug: str, payload: InviteIn) -> tuple[int, InviteOut]:
+def invite_member(request: HttpRequest, slug: str, payload: InviteIn) -> Status[InviteOut]:
     """Add a member (owners only). Someone without an account is sent an invitation by e-mail."""
     access = workspace_access(request.user, slug, "members.manage")  # type: ignore[arg-type]
     result = actions.invite_member(access=access, email=payload.email, role=payload.role)
     status = "member" if isinstance(result, Membership) else "invited"
-    return 201, InviteOut(status=status, email=payload.email.strip().lower(), role=payload.role)
+    return Status(201, InviteOut(status=status, email=payload.email.strip().lower(), role=payload.role))
 
 
 @router.patch("/workspaces/{slug}/members/{member_id}", response=MemberOut)
@@ -55,8 +56,8 @@ def change_role(request: HttpRequest, slug: str, member_id: int, payload: RoleIn
 
 
 @router.delete("/workspaces/{slug}/members/{member_id}", response={204: None})
-def remove_member(request: HttpRequest, slug: str, member_id: int) -> tuple[int, None]:
+def remove_member(request: HttpRequest, slug: str, member_id: int) -> Status[None]:
     """Remove a member (owners only)."""
     access = workspace_access(request.user, slug, "members.manage")  # type: ignore[arg-type]
     actions.remove_member(access=access, membership_id=member_id)
-    return 204, None
+    return Status(204, None)

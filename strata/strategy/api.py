@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router
+from ninja.responses import Status
 
 from strata.accounts.actions import ActionError
 from strata.accounts.scoping import workspace_access
@@ -117,13 +118,13 @@ def list_elements(request: HttpRequest, slug: str, kind: str) -> list[dict[str, 
 
 
 @router.post("/workspaces/{slug}/plan/{kind}", response={201: dict[str, Any]})
-def add_element(request: HttpRequest, slug: str, kind: str) -> tuple[int, dict[str, Any]]:
+def add_element(request: HttpRequest, slug: str, kind: str) -> Status[dict[str, Any]]:
     """Add an element (strategists and owners). The body is the element as in a plan file, in JSON."""
     access = workspace_access(request.user, slug, "plan.edit")  # type: ignore[arg-type]
     element_kind = _kind(kind)
     element = _json_object(request)
     actions.put_element(workspace=access.workspace, author=access.user, kind=element_kind, element_id=None, element=element, source=PlanRevision.Source.API)
-    return 201, _get(access.workspace, element_kind, str(element["id"]))
+    return Status(201, _get(access.workspace, element_kind, str(element["id"])))
 
 
 def _get(workspace: Any, kind: ElementKind, element_id: str) -> dict[str, Any]:
@@ -151,8 +152,8 @@ def put_element(request: HttpRequest, slug: str, kind: str, element_id: str) -> 
 
 
 @router.delete("/workspaces/{slug}/plan/{kind}/{element_id}", response={204: None})
-def delete_element(request: HttpRequest, slug: str, kind: str, element_id: str) -> tuple[int, None]:
+def delete_element(request: HttpRequest, slug: str, kind: str, element_id: str) -> Status[None]:
     """Remove an element (strategists and owners). Refused with 409 while other elements use it."""
     access = workspace_access(request.user, slug, "plan.edit")  # type: ignore[arg-type]
     actions.delete_element(workspace=access.workspace, author=access.user, kind=_kind(kind), element_id=element_id, source=PlanRevision.Source.API)
-    return 204, None
+    return Status(204, None)
