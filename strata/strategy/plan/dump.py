@@ -23,7 +23,8 @@ def plan_to_data(plan: PlanDocument) -> dict[str, Any]:
 
 
 def dump_plan(plan: PlanDocument) -> str:
-    header = f"# Strata plan for {plan.workspace.name}. Format: docs/plan-format.md\n"
+    name = " ".join(plan.workspace.name.split())  # a comment is one line, whatever the name holds
+    header = f"# Strata plan for {name}. Format: docs/plan-format.md\n"
     body = yaml.dump(plan_to_data(plan), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return header + body
 

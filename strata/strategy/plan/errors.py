@@ -14,6 +14,10 @@ class PlanError:
     path: str  # where in the plan, e.g. "channels[acme-bsky].purpose"; "" for the whole file
     message: str
 
+    def __post_init__(self) -> None:
+        # One error, one line: messages quoted from YAML or values may carry line breaks.
+        object.__setattr__(self, "message", " ".join(self.message.split()))
+
     def __str__(self) -> str:
         where = f"{self.path}: " if self.path else ""
         return f"{self.file}:{self.line}:{self.column}: {where}{self.message}"

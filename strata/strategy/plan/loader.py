@@ -43,6 +43,12 @@ def load_plan(data: bytes, filename: str = "plan.yaml") -> PlanDocument:
 
     try:
         root = yamlnodes.compose(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise PlanInvalid(
+            [PlanError(filename, line, column, "", f"the file contains a control character (U+{exc.character:04X}) that YAML does not allow")]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
