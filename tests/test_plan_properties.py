@@ -21,7 +21,7 @@ from strata.strategy.store import current_plan
 pytestmark = pytest.mark.slow
 
 # Text that YAML likes to read as something else is the interesting part.
-TRICKY = st.sampled_from(["no", "yes", "on", "off", "null", "~", "123", "1.5", "2027-06-30", "- x", "a: b", "# not a comment", "@handle", "*star", "&amp", "!tag", "'quoted'", '"dq"', "émoji 🚲", "tab\there", "multi\nline", "  padded  ", "%", "{x}", "[y]"])
+TRICKY = st.sampled_from(["no", "yes", "on", "off", "null", "~", "123", "1.5", "2027-06-30", "- x", "a: b", "# not a comment", "@handle", "*star", "&amp", "!tag", "'quoted'", '"dq"', "émoji 🚲", "tab\there", "multi\nline", "  padded  ", "%", "{x}", "[y]", "0o17", "1_000", "0x1f", ".inf", "-.5", "+1", "1e3", "2027-06-30T10:00:00", "True", "Null", "NO", "=", "<<", "? q", "| pipe", "> fold", "a #b", "x: ", "trailing ", "\ttab", "multi\n\nblank", "\\back"])
 TEXT = st.one_of(TRICKY, st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=40)).filter(lambda s: s.strip())
 IDS = st.from_regex(r"[a-z0-9][a-z0-9_-]{0,10}", fullmatch=True)
 NUMBER = st.one_of(st.integers(-10**9, 10**9), st.floats(-1e9, 1e9, allow_nan=False, allow_infinity=False))

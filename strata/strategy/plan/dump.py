@@ -5,14 +5,39 @@ from __future__ import annotations
 
 from typing import Any
 
+import functools
+
 import yaml
+import yaml_rs
 
 from strata.strategy.plan.schema import PlanDocument
 
 try:
-    from yaml import CSafeDumper as _Dumper
+    from yaml import CSafeDumper as _BaseDumper
 except ImportError:  # pragma: no cover
-    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+    from yaml import SafeDumper as _BaseDumper  # type: ignore[assignment]
+
+
+@functools.lru_cache(maxsize=65536)
+def _reads_back(value: str) -> bool:
+    """Would the loader read this plain scalar back as the same text? (PyYAML writes YAML 1.1;
+    the loader reads YAML 1.2, where 0o17 and 1_000 are numbers.)"""
+    try:
+        return bool(yaml_rs.loads(f"v: {value}", parse_datetime=False) == {"v": value})
+    except (yaml_rs.YAMLDecodeError, ValueError):
+        return False
+
+
+class _Dumper(_BaseDumper):
+    pass
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if value and "\n" not in value and not _reads_back(value) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
 
 
 def plan_to_data(plan: PlanDocument) -> dict[str, Any]:

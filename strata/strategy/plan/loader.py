@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from collections.abc import Callable
 from typing import Any
 
 import pydantic
@@ -40,7 +41,27 @@ def load_plan(data: bytes, filename: str = "plan.yaml") -> PlanDocument:
             [PlanError(filename, line, column, "", f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} here); save it as UTF-8")]
         ) from None
     text = text.removeprefix("\ufeff")
+    try:
+        raw = yamlnodes.parse_fast(text)
+    except yamlnodes.FastParseError as exc:
+        # The fast parser has no positions: the slow one finds and places the error.
+        _raise_positioned(text, filename)
+        raise PlanInvalid([PlanError(filename, exc.line, exc.column, "", f"not valid YAML: {exc.message}")]) from None
+    if raw is None:
+        raise PlanInvalid([PlanError(filename, 1, 1, "", "the file is empty; a plan starts with 'strata: 1' and 'workspace:'")])
+    return validate_plan(raw, filename=filename, root=lambda: _node_tree(text))
 
+
+def _node_tree(text: str) -> yaml.Node | None:
+    """The node tree with positions, built only when an error needs placing."""
+    try:
+        return yamlnodes.compose(text)
+    except (yaml.YAMLError, RecursionError):
+        return None
+
+
+def _raise_positioned(text: str, filename: str) -> None:
+    """Parse slowly, with positions, and raise the first error found (if any)."""
     try:
         root = yamlnodes.compose(text)
     except yaml.reader.ReaderError as exc:
@@ -59,34 +80,43 @@ def load_plan(data: bytes, filename: str = "plan.yaml") -> PlanDocument:
     except RecursionError:
         raise PlanInvalid([PlanError(filename, 1, 1, "", "the YAML is nested too deeply to be a plan")]) from None
     if root is None:
-        raise PlanInvalid([PlanError(filename, 1, 1, "", "the file is empty; a plan starts with 'strata: 1' and 'workspace:'")])
+        return
     try:
-        raw = yamlnodes.to_python(root)
+        yamlnodes.to_python(root)
     except yamlnodes.NodeError as exc:
         raise PlanInvalid([PlanError(filename, exc.line, exc.column, "", exc.message)]) from None
     except RecursionError:
         raise PlanInvalid([PlanError(filename, 1, 1, "", "the YAML is nested too deeply to be a plan")]) from None
-    return validate_plan(raw, filename=filename, root=root)
 
 
-def validate_plan(raw: Any, *, filename: str, root: yaml.Node | None = None) -> PlanDocument:
-    """Validate already-parsed data (from YAML or JSON). Positions come from `root` when given."""
-    if not isinstance(raw, dict):
-        line, column = yamlnodes.locate(root, ())
-        raise PlanInvalid([PlanError(filename, line, column, "", "a plan is a mapping of sections (strata, workspace, goals, …), not a list or a single value")])
+def validate_plan(raw: Any, *, filename: str, root: Callable[[], yaml.Node | None] | None = None) -> PlanDocument:
+    """Validate already-parsed data (from YAML or JSON). On errors, positions come from the node
+    tree that `root` builds (it is called only then)."""
+    if not isinstance(raw, dict) or root is not None and not raw:
+        return _invalid_shape(raw, filename, root)
     try:
         plan = PlanDocument.model_validate(raw)
     except pydantic.ValidationError as exc:
-        errors = [_translate(error, raw, filename, root) for error in exc.errors(include_url=False)]
+        tree = root() if root else None
+        errors = [_translate(error, raw, filename, tree) for error in exc.errors(include_url=False)]
         raise PlanInvalid(_dedupe(errors)) from None
     problems = reference_errors(plan)
     if problems:
+        tree = root() if root else None
         errors = []
         for loc, message in problems:
-            line, column = yamlnodes.locate(root, loc)
+            line, column = yamlnodes.locate(tree, loc)
             errors.append(PlanError(filename, line, column, describe_path(loc, raw), message))
         raise PlanInvalid(errors)
     return plan
+
+
+def _invalid_shape(raw: Any, filename: str, root: Callable[[], yaml.Node | None] | None) -> PlanDocument:
+    tree = root() if root else None
+    if isinstance(raw, list) and tree is None:
+        raise PlanInvalid([PlanError(filename, 1, 1, "", "the file holds several YAML documents (---); a plan is one document")])
+    line, column = yamlnodes.locate(tree, ())
+    raise PlanInvalid([PlanError(filename, line, column, "", "a plan is a mapping of sections (strata, workspace, goals, …), not a list or a single value")])
 
 
 def _dedupe(errors: list[PlanError]) -> list[PlanError]:
@@ -191,7 +221,7 @@ def _show(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     if isinstance(value, bool):
-        return f"{str(value).lower()} (a yes/no value; put it in quotes if you meant text)"
+        return f"{str(value).lower()} (a yes/no value; put it in quotes if you meant the word)"
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 60 else text[:57] + "…"
 
