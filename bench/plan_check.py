@@ -27,21 +27,21 @@ os.environ["DATABASE_URL"] = f"sqlite:///{DATA / 'bench.sqlite3'}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "strata.settings")
 os.environ["ALLOWED_HOSTS"] = "testserver"
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-import yaml  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
+import yaml
+from django.core.management import call_command
+from django.test import Client
 
-from bench.plans import plan_yaml  # noqa: E402
-from strata.accounts.models import Membership, User  # noqa: E402
-from strata.strategy import store  # noqa: E402
-from strata.strategy.actions import import_plan  # noqa: E402
-from strata.strategy.models import PlanRevision  # noqa: E402
-from strata.strategy.plan.loader import load_plan  # noqa: E402
-from strata.strategy.review.registry import run_review  # noqa: E402
+from bench.plans import plan_yaml
+from strata.accounts.models import Membership, User
+from strata.strategy import store
+from strata.strategy.actions import import_plan
+from strata.strategy.models import PlanRevision
+from strata.strategy.plan.loader import load_plan
+from strata.strategy.review.registry import run_review
 
 SCALES = (1, 10, 100)
 
@@ -69,10 +69,14 @@ def main() -> None:
         check = median_seconds(lambda d=data: run_review(load_plan(d)), runs)  # type: ignore[misc]
         pyyaml = median_seconds(lambda d=data: yaml.load(d, Loader=yaml.CSafeLoader), 3 if scale == 100 else 10)  # type: ignore[misc]
         cli = median_seconds(
-            lambda p=path: subprocess.run([sys.executable, "-m", "strata.cli", "plan", "check", str(p), "--format", "json"], capture_output=True, check=False),  # type: ignore[misc]
+            lambda p=path: subprocess.run(
+                [sys.executable, "-m", "strata.cli", "plan", "check", str(p), "--format", "json"], capture_output=True, check=False
+            ),  # type: ignore[misc]
             3,
         )
-        workspace, _ = import_plan(data=data, filename=path.name, workspace=None, slug=f"bench-{scale}", author=user, source=PlanRevision.Source.IMPORT)
+        workspace, _ = import_plan(
+            data=data, filename=path.name, workspace=None, slug=f"bench-{scale}", author=user, source=PlanRevision.Source.IMPORT
+        )
         Membership.objects.get_or_create(user=user, workspace=workspace, defaults={"role": "owner"})
         url = f"/w/{workspace.slug}/review/"
         assert client.get(url).status_code == 200
@@ -80,11 +84,17 @@ def main() -> None:
         # Cold: the first view after a change, before the parsed revision is cached.
         page_cold = median_seconds(lambda u=url: (store._parsed.clear(), client.get(u)), runs)  # type: ignore[misc]
         plan = load_plan(data)
-        elements = sum(len(x) for x in (plan.objectives, plan.channels, plan.content.pillars, plan.response_plan, plan.strategies, plan.audiences))
+        elements = sum(
+            len(x) for x in (plan.objectives, plan.channels, plan.content.pillars, plan.response_plan, plan.strategies, plan.audiences)
+        )
         rows.append((scale, len(data), elements, check, pyyaml, cli, page_cold, page, len(run_review(plan).findings)))
 
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, SQLite; {time.strftime('%Y-%m-%d')}\n")
-    print("| size | file | elements | findings | plan check in process | per 1,000 elements | PyYAML C load alone | `strata plan check` incl. start-up | review page, first view | review page, later views |")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, SQLite; {time.strftime('%Y-%m-%d')}\n"
+    )
+    print(
+        "| size | file | elements | findings | plan check in process | per 1,000 elements | PyYAML C load alone | `strata plan check` incl. start-up | review page, first view | review page, later views |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for scale, size, elements, check, pyyaml, cli, cold, warm, findings in rows:
         print(

@@ -18,31 +18,76 @@ def make_plan(scale: int) -> dict[str, Any]:
         "strata": 1,
         "workspace": {"name": "Benchmark Co", "timezone": "Europe/Berlin"},
         "people": people,
-        "governance": {"driver": "brand", "ringleader": "p0", "budget": {"amount": 9000, "currency": "EUR", "per": "month"},
-                       "stakeholders": [{"id": f"s{i}", "name": f"Team {i}", "role": "feeds questions"} for i in range(scale)]},
+        "governance": {
+            "driver": "brand",
+            "ringleader": "p0",
+            "budget": {"amount": 9000, "currency": "EUR", "per": "month"},
+            "stakeholders": [{"id": f"s{i}", "name": f"Team {i}", "role": "feeds questions"} for i in range(scale)],
+        },
         "goals": [{"id": f"g{i}", "statement": f"Goal number {i}"} for i in range(n_goals)],
         "objectives": [
-            {"id": f"o{i}", "kind": "awareness", "statement": f"Objective {i}", "aligns_with": f"g{i % n_goals}", "owner": f"p{i % n_people}",
-             **({"kpi": {"metric": "followers", "baseline": 100 * i, "target": 200 * i + 1, "deadline": "2027-06-30"}} if i % 7 else {})}
+            {
+                "id": f"o{i}",
+                "kind": "awareness",
+                "statement": f"Objective {i}",
+                "aligns_with": f"g{i % n_goals}",
+                "owner": f"p{i % n_people}",
+                **({"kpi": {"metric": "followers", "baseline": 100 * i, "target": 200 * i + 1, "deadline": "2027-06-30"}} if i % 7 else {}),
+            }
             for i in range(n_obj)
         ],
-        "strategies": [{"id": f"st{i}", "statement": f"Strategy {i}", "serves": [f"o{(i * 3 + k) % n_obj}" for k in range(3)] if i % 9 else []} for i in range(n_strat)],
+        "strategies": [
+            {"id": f"st{i}", "statement": f"Strategy {i}", "serves": [f"o{(i * 3 + k) % n_obj}" for k in range(3)] if i % 9 else []}
+            for i in range(n_strat)
+        ],
         "audiences": [
-            {"id": f"a{i}", "description": f"Audience {i}", "role": "customer", "desired_action": "share", "motivation": "news",
-             "presence": {PLATFORMS[(i + k) % len(PLATFORMS)]: 500 * (i % 11 + 1) for k in range(3)}}
+            {
+                "id": f"a{i}",
+                "description": f"Audience {i}",
+                "role": "customer",
+                "desired_action": "share",
+                "motivation": "news",
+                "presence": {PLATFORMS[(i + k) % len(PLATFORMS)]: 500 * (i % 11 + 1) for k in range(3)},
+            }
             for i in range(n_aud)
         ],
         "channels": [
-            {"id": f"c{i}", "platform": PLATFORMS[i % len(PLATFORMS)], "handle": f"acct{i}", **({"purpose": "branding"} if i % 13 else {}),
-             "audiences": [f"a{(i + k) % n_aud}" for k in range(2)], "effort_hours_per_week": 1 + i % 12, "cadence_per_week": 3,
-             "responsible": [{"person": f"p{i % n_people}", "days": ["mon", "wed", "fri"]}]}
+            {
+                "id": f"c{i}",
+                "platform": PLATFORMS[i % len(PLATFORMS)],
+                "handle": f"acct{i}",
+                **({"purpose": "branding"} if i % 13 else {}),
+                "audiences": [f"a{(i + k) % n_aud}" for k in range(2)],
+                "effort_hours_per_week": 1 + i % 12,
+                "cadence_per_week": 3,
+                "responsible": [{"person": f"p{i % n_people}", "days": ["mon", "wed", "fri"]}],
+            }
             for i in range(n_chan)
         ],
-        "content": {"mix": {"social": 0.8, "promotional": 0.2},
-                    "pillars": [{"id": f"pl{i}", "name": f"Pillar {i}", "kind": "social" if i % 5 else "promotional", "serves": [f"st{i % n_strat}"] if i % 17 else []} for i in range(n_pil)]},
+        "content": {
+            "mix": {"social": 0.8, "promotional": 0.2},
+            "pillars": [
+                {
+                    "id": f"pl{i}",
+                    "name": f"Pillar {i}",
+                    "kind": "social" if i % 5 else "promotional",
+                    "serves": [f"st{i % n_strat}"] if i % 17 else [],
+                }
+                for i in range(n_pil)
+            ],
+        },
         "response_plan": [
-            {"id": f"r{i}", "when": {"sentiment": ["negative", "neutral", "positive"][i % 3], "channel": f"c{i % n_chan}", "keywords": ["refund", "broken"]},
-             "action": "reply", **({"within": "4h"} if i % 10 else {}), "assign_to": f"p{i % n_people}"}
+            {
+                "id": f"r{i}",
+                "when": {
+                    "sentiment": ["negative", "neutral", "positive"][i % 3],
+                    "channel": f"c{i % n_chan}",
+                    "keywords": ["refund", "broken"],
+                },
+                "action": "reply",
+                **({"within": "4h"} if i % 10 else {}),
+                "assign_to": f"p{i % n_people}",
+            }
             for i in range(n_rule)
         ],
         "measurement": {"reports": [{"kind": "monthly", "to": ["p0"]}, {"kind": "six_month", "to": ["p0"]}]},

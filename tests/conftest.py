@@ -37,7 +37,9 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         if "redis" in item.keywords and not redis_url:
             if REQUIRED:
-                item.add_marker(pytest.mark.xfail(reason="Redis is required (STRATA_REQUIRE_SERVICES=1) but REDIS_URL is unset", strict=True, run=False))
+                item.add_marker(
+                    pytest.mark.xfail(reason="Redis is required (STRATA_REQUIRE_SERVICES=1) but REDIS_URL is unset", strict=True, run=False)
+                )
             else:
                 item.add_marker(pytest.mark.skip(reason="REDIS_URL is not set"))
 
@@ -80,7 +82,9 @@ def personas(acme: Workspace, make_user: Callable[..., User]) -> dict[str, User]
     from tests.plans import complete_plan_text
 
     rival_plan = complete_plan_text().replace("Acme Bikes", "Rival Cycles").replace("acme", "rival")
-    import_plan(data=rival_plan.encode(), filename="rival.yaml", workspace=None, slug="rival", author=outsider, source=PlanRevision.Source.IMPORT)
+    import_plan(
+        data=rival_plan.encode(), filename="rival.yaml", workspace=None, slug="rival", author=outsider, source=PlanRevision.Source.IMPORT
+    )
     users["outsider"] = outsider
     return users
 

@@ -25,7 +25,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[Any] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content))
         return "250 OK"
 
@@ -105,7 +105,8 @@ def test_an_invitation_is_emailed_by_the_worker_and_accepted(personas: Any, smtp
     assert link is not None
     stranger = Client()
     page = stranger.get(f"/invitations/{link.group(1)}/")
-    assert page.status_code == 200 and b"Join Acme Bikes" in page.content
+    assert page.status_code == 200
+    assert b"Join Acme Bikes" in page.content
     joined = stranger.post(f"/invitations/{link.group(1)}/", {"name": "New Bie", "password": "another long password"})
     assert joined.status_code == 302
     assert Membership.objects.get(user__email="newbie@acme.example").role == "responder"
@@ -151,7 +152,9 @@ def test_a_workspace_is_created_with_its_owner(make_user: Callable[..., User]) -
     client = Client()
     client.force_login(make_user("founder@new.example"))
     response = client.post("/", {"name": "Bolt Scooters", "slug": "", "timezone": "Europe/Paris"})
-    assert response.status_code == 302 and response["Location"] == "/w/bolt-scooters/"
+    assert response.status_code == 302
+    assert response["Location"] == "/w/bolt-scooters/"
     assert Membership.objects.get(user__email="founder@new.example").role == "owner"
     taken = client.post("/", {"name": "Bolt Scooters", "slug": "bolt-scooters", "timezone": "Europe/Paris"})
-    assert taken.status_code == 400 and b"is taken" in taken.content
+    assert taken.status_code == 400
+    assert b"is taken" in taken.content

@@ -43,15 +43,21 @@ def test_an_import_replaces_the_plan_and_returns_its_review(token_for: Callable[
     call = api(token_for("owner"))
     response = call("put", "/workspaces/acme/plan", complete_plan_text(), "application/yaml")
     assert response.status_code == 200
-    assert response.json()["score"] == 100 and response.json()["revision"] == 2
+    assert response.json()["score"] == 100
+    assert response.json()["revision"] == 2
     assert call("get", "/workspaces/acme/plan").json()["plan"]["channels"][0]["id"] == "acme-bsky"
     assert call("get", "/workspaces/acme/plan.yaml").content.decode().startswith("# Strata plan for Acme Bikes")
 
 
 def test_elements_can_be_added_changed_and_removed(token_for: Callable[[str], str]) -> None:
     call = api(token_for("strategist"))
-    created = call("post", "/workspaces/acme/plan/pillars", {"id": "stories", "name": "Rider stories", "kind": "social", "serves": ["permission-asset"]})
-    assert created.status_code == 201 and created.json()["serves"] == ["permission-asset"]
+    created = call(
+        "post",
+        "/workspaces/acme/plan/pillars",
+        {"id": "stories", "name": "Rider stories", "kind": "social", "serves": ["permission-asset"]},
+    )
+    assert created.status_code == 201
+    assert created.json()["serves"] == ["permission-asset"]
     changed = call("put", "/workspaces/acme/plan/pillars/stories", {"id": "stories", "name": "Rider stories", "kind": "promotional"})
     assert changed.json()["kind"] == "promotional"
     assert call("delete", "/workspaces/acme/plan/pillars/stories").status_code == 204
@@ -61,7 +67,8 @@ def test_elements_can_be_added_changed_and_removed(token_for: Callable[[str], st
 def test_bad_element_bodies_get_422_with_the_field_named(token_for: Callable[[str], str]) -> None:
     call = api(token_for("owner"))
     bad_json = call("post", "/workspaces/acme/plan/goals", "{not json")
-    assert bad_json.status_code == 422 and "not JSON" in bad_json.json()["detail"]
+    assert bad_json.status_code == 422
+    assert "not JSON" in bad_json.json()["detail"]
     assert call("post", "/workspaces/acme/plan/goals", [1, 2]).status_code == 422
     wrong = call("post", "/workspaces/acme/plan/channels", {"id": "x", "platform": "myspace", "handle": "h"})
     assert wrong.status_code == 422
@@ -85,7 +92,8 @@ def test_a_plan_over_five_megabytes_is_refused(token_for: Callable[[str], str]) 
 def test_tokens_are_stored_hashed(token_for: Callable[[str], str]) -> None:
     secret = token_for("owner")
     stored = ApiToken.objects.get()
-    assert secret not in (stored.token_hash, stored.hint) and len(stored.token_hash) == 64
+    assert secret not in (stored.token_hash, stored.hint)
+    assert len(stored.token_hash) == 64
 
 
 def test_the_openapi_schema_documents_every_endpoint(db: Any) -> None:

@@ -31,7 +31,9 @@ def browser() -> Iterator[Browser]:
             pytest.fail("Chromium is required but /usr/bin/chromium is missing (apt-get install chromium)")
         pytest.skip("Debian's chromium is not installed")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu"]
+        )
         yield browser
         browser.close()
 
@@ -75,8 +77,21 @@ def test_build_a_plan_and_watch_the_review_improve(page: Page) -> None:
     assert empty == 0
     add(page, "people", {"id": "maria", "name": "Maria Lopez"})
     add(page, "goals", {"id": "grow-eu", "statement": "Grow EU revenue 15 % in 2027"})
-    add(page, "objectives", {"id": "eu-awareness", "kind": "awareness", "statement": "Commuters know Acme", "aligns_with": "grow-eu",
-                             "owner": "maria", "kpi.metric": "followers", "kpi.baseline": "12000", "kpi.target": "20000", "kpi.deadline": "2027-06-30"})
+    add(
+        page,
+        "objectives",
+        {
+            "id": "eu-awareness",
+            "kind": "awareness",
+            "statement": "Commuters know Acme",
+            "aligns_with": "grow-eu",
+            "owner": "maria",
+            "kpi.metric": "followers",
+            "kpi.baseline": "12000",
+            "kpi.target": "20000",
+            "kpi.deadline": "2027-06-30",
+        },
+    )
     page.goto("/w/acme/review/")
     expect(page.locator("#findings")).to_contain_text("no strategy serves objective 'eu-awareness'")
     before = score(page)

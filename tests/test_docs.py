@@ -24,4 +24,5 @@ def test_the_documented_complete_example_is_complete() -> None:
 
 def test_the_readme_names_the_two_commands() -> None:
     readme = (ROOT / "README.md").read_text()
-    assert "./dev run" in readme and "./dev test" in readme
+    assert "./dev run" in readme
+    assert "./dev test" in readme

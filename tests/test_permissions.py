@@ -51,7 +51,9 @@ PAGES = [
     Endpoint("members", "get", "/w/acme/members/", EVERYONE),
     Endpoint("workspace settings", "get", "/w/acme/settings/workspace/", OWNERS),
     Endpoint("add element", "post", "/w/acme/plan/goals/new/", EDITORS, ok=302, data=GOAL),
-    Endpoint("edit element", "post", "/w/acme/plan/goals/grow-eu/", EDITORS, ok=302, data={"id": "grow-eu", "statement": "Grow EU revenue 20 %"}),
+    Endpoint(
+        "edit element", "post", "/w/acme/plan/goals/grow-eu/", EDITORS, ok=302, data={"id": "grow-eu", "statement": "Grow EU revenue 20 %"}
+    ),
     Endpoint("delete element", "post", "/w/acme/plan/pillars/new-models/delete/", EDITORS, ok=302),
     Endpoint("edit section", "post", "/w/acme/settings/mix/", EDITORS, ok=302, data={"social": "0.8", "promotional": "0.2"}),
     Endpoint("edit workspace", "post", "/w/acme/settings/workspace/", OWNERS, ok=302, data={"name": "Acme", "timezone": "UTC"}),
@@ -69,9 +71,24 @@ API = [
     Endpoint("api members", "get", "/api/v1/workspaces/acme/members", EVERYONE, api=True),
     Endpoint("api import", "put", "/api/v1/workspaces/acme/plan", EDITORS, api=True, data=PLAN_YAML, content_type="application/yaml"),
     Endpoint("api add element", "post", "/api/v1/workspaces/acme/plan/goals", EDITORS, ok=201, api=True, data=json.dumps(GOAL)),
-    Endpoint("api put element", "put", "/api/v1/workspaces/acme/plan/goals/grow-eu", EDITORS, api=True, data=json.dumps({"id": "grow-eu", "statement": "Grow"})),
+    Endpoint(
+        "api put element",
+        "put",
+        "/api/v1/workspaces/acme/plan/goals/grow-eu",
+        EDITORS,
+        api=True,
+        data=json.dumps({"id": "grow-eu", "statement": "Grow"}),
+    ),
     Endpoint("api delete element", "delete", "/api/v1/workspaces/acme/plan/pillars/new-models", EDITORS, ok=204, api=True),
-    Endpoint("api invite", "post", "/api/v1/workspaces/acme/members", OWNERS, ok=201, api=True, data=json.dumps({"email": "n@acme.example", "role": "analyst"})),
+    Endpoint(
+        "api invite",
+        "post",
+        "/api/v1/workspaces/acme/members",
+        OWNERS,
+        ok=201,
+        api=True,
+        data=json.dumps({"email": "n@acme.example", "role": "analyst"}),
+    ),
 ]
 
 
@@ -90,7 +107,8 @@ def test_pages_enforce_role_and_workspace(endpoint: Endpoint, persona: str, clie
     response = call(client_for(persona), endpoint)
     if persona == "outsider":
         assert response.status_code == 404
-        assert b"Acme Bikes" not in response.content and b"acme-pinterest" not in response.content
+        assert b"Acme Bikes" not in response.content
+        assert b"acme-pinterest" not in response.content
     elif persona in endpoint.allowed:
         assert response.status_code == endpoint.ok, response.content[:500]
     else:
@@ -103,7 +121,8 @@ def test_api_enforces_role_and_workspace(endpoint: Endpoint, persona: str, token
     response = call(Client(), endpoint, authorization=f"Bearer {token_for(persona)}")
     if persona == "outsider":
         assert response.status_code == 404
-        assert b"Acme" not in response.content and b"acme-pinterest" not in response.content
+        assert b"Acme" not in response.content
+        assert b"acme-pinterest" not in response.content
     elif persona in endpoint.allowed:
         assert response.status_code == endpoint.ok, response.content[:500]
     else:

@@ -25,8 +25,13 @@ from tests.plans import complete_plan_text
 def strata(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     """The real console script, in a process of its own."""
     return subprocess.run(
-        [sys.executable, "-m", "strata.cli", *args], input=stdin.decode() if stdin else None,
-        capture_output=True, text=True, env={**os.environ}, timeout=120, check=False,
+        [sys.executable, "-m", "strata.cli", *args],
+        input=stdin.decode() if stdin else None,
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+        timeout=120,
+        check=False,
     )
 
 
@@ -59,7 +64,8 @@ def test_check_exits_2_with_file_line_and_column_when_the_file_is_not_a_plan(tmp
     path = write(tmp_path, complete_plan_text().replace("purpose: branding", "purpose: [branding, educating]"))
     result = strata("plan", "check", str(path))
     assert result.returncode == 2
-    assert f"{path}:" in result.stderr and "exactly one primary purpose" in result.stderr
+    assert f"{path}:" in result.stderr
+    assert "exactly one primary purpose" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
 
@@ -80,14 +86,21 @@ def test_check_json_errors_are_machine_readable(tmp_path: Path) -> None:
     result = strata("plan", "check", str(write(tmp_path, "strata: 1\nworkspace: {name: A}\ngoals: [{id: g}]\n")), "--format", "json")
     assert result.returncode == 2
     [error] = json.loads(result.stdout)["errors"]
-    assert error == {"file": str(tmp_path / "plan.yaml"), "line": 3, "column": 9, "path": "goals[g]", "message": "missing required key 'statement'"}
+    assert error == {
+        "file": str(tmp_path / "plan.yaml"),
+        "line": 3,
+        "column": 9,
+        "path": "goals[g]",
+        "message": "missing required key 'statement'",
+    }
 
 
 @pytest.mark.django_db
 def test_import_creates_the_workspace_and_export_gives_the_same_plan(tmp_path: Path) -> None:
     code, out, _ = run("plan", "import", str(DEMO_PLAN), "--workspace", "acme")
     assert code == 0
-    assert "imported" in out and "revision 1" in out
+    assert "imported" in out
+    assert "revision 1" in out
     code, exported, _ = run("plan", "export", "--workspace", "acme")
     assert code == 0
     assert load_plan(exported.encode()) == load_plan(DEMO_PLAN.read_bytes())
@@ -100,10 +113,13 @@ def test_import_creates_the_workspace_and_export_gives_the_same_plan(tmp_path: P
 def test_import_is_all_or_nothing(tmp_path: Path) -> None:
     run("plan", "import", str(DEMO_PLAN), "--workspace", "acme")
     before = current_plan(Workspace.objects.get(slug="acme"))
-    broken = DEMO_PLAN.read_text().replace("name: Acme Bikes", "name: Renamed").replace("serves: [deflect-support]", "serves: [nothing-here]")
+    broken = (
+        DEMO_PLAN.read_text().replace("name: Acme Bikes", "name: Renamed").replace("serves: [deflect-support]", "serves: [nothing-here]")
+    )
     code, _, err = run("plan", "import", str(write(tmp_path, broken)), "--workspace", "acme")
     assert code == 2
-    assert "no objective with id 'nothing-here'" in err and "nothing was changed" in err
+    assert "no objective with id 'nothing-here'" in err
+    assert "nothing was changed" in err
     after = current_plan(Workspace.objects.get(slug="acme"))
     assert after == before
     assert Workspace.objects.get(slug="acme").name == "Acme Bikes"
@@ -133,7 +149,10 @@ def test_export_of_an_unknown_workspace_is_a_clear_error() -> None:
 def test_export_against_a_database_that_is_not_set_up_says_what_to_do(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "strata.cli", "plan", "export", "--workspace", "acme"],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
         env={**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"},
     )
     assert result.returncode == 1
@@ -148,4 +167,9 @@ def test_export_writes_yaml_a_person_can_read(tmp_path: Path) -> None:
     assert run("plan", "export", "--workspace", "acme", "-o", str(target))[0] == 0
     data: Any = yaml.safe_load(target.read_text())
     assert list(data)[:4] == ["strata", "workspace", "people", "governance"]
-    assert data["objectives"][0]["kpi"] == {"metric": "followers", "baseline": 12000, "target": 20000, "deadline": __import__("datetime").date(2027, 6, 30)}
+    assert data["objectives"][0]["kpi"] == {
+        "metric": "followers",
+        "baseline": 12000,
+        "target": 20000,
+        "deadline": __import__("datetime").date(2027, 6, 30),
+    }

@@ -51,7 +51,9 @@ def test_it_suggests_the_value_that_was_probably_meant() -> None:
 def test_it_refuses_wrong_types_with_what_was_expected() -> None:
     text = DEMO.replace("effort_hours_per_week: 4\n", "effort_hours_per_week: four\n", 1)
     [error] = errors_of(text)
-    assert error.startswith(f"plan.yaml:{line_of(text, 'four')}:28: channels[acme-bsky].effort_hours_per_week: expected a number, got 'four'")
+    assert error.startswith(
+        f"plan.yaml:{line_of(text, 'four')}:28: channels[acme-bsky].effort_hours_per_week: expected a number, got 'four'"
+    )
 
 
 def test_it_refuses_duplicate_ids() -> None:

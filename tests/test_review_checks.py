@@ -20,8 +20,16 @@ Mutation = Callable[[dict[str, Any]], None]
 
 
 def channel(**fields: Any) -> dict[str, Any]:
-    return {"id": "acme-two", "platform": "bluesky", "handle": "two.bsky.social", "purpose": "educating", "audiences": ["commuters"],
-            "effort_hours_per_week": 4, "responsible": [{"person": "maria", "days": ["mon"]}], **fields}
+    return {
+        "id": "acme-two",
+        "platform": "bluesky",
+        "handle": "two.bsky.social",
+        "purpose": "educating",
+        "audiences": ["commuters"],
+        "effort_hours_per_week": 4,
+        "responsible": [{"person": "maria", "days": ["mon"]}],
+        **fields,
+    }
 
 
 def review(mutate: Mutation) -> Any:
@@ -51,7 +59,10 @@ CASES: dict[str, tuple[Mutation, str]] = {
     "strategy.serves_nothing": (lambda d: d["strategies"][0].update(serves=[]), "strategy:permission-asset"),
     "strategy.no_pillar": (lambda d: d["content"]["pillars"][0].update(serves=[]), "strategy:permission-asset"),
     "plan.no_audiences": (lambda d: (d.pop("audiences"), d["channels"][0].update(audiences=[])), "audiences"),
-    "audience.no_presence": (lambda d: d["audiences"].append({"id": "dealers", "description": "Shops", "desired_action": "promote", "motivation": "m"}), "audience:dealers"),
+    "audience.no_presence": (
+        lambda d: d["audiences"].append({"id": "dealers", "description": "Shops", "desired_action": "promote", "motivation": "m"}),
+        "audience:dealers",
+    ),
     "audience.no_desired_action": (lambda d: d["audiences"][0].pop("desired_action"), "audience:commuters"),
     "audience.no_motivation": (lambda d: d["audiences"][0].pop("motivation"), "audience:commuters"),
     "audience.unreached": (lambda d: d["channels"][0].update(audiences=[]), "audience:commuters"),
@@ -65,7 +76,10 @@ CASES: dict[str, tuple[Mutation, str]] = {
     "channel.not_worth_effort": (lambda d: d["channels"].append(channel(effort_hours_per_week=40)), "channel:acme-two"),
     "channel.duplicate_profile": (lambda d: d["channels"].append(channel(handle="@Acme.bsky.social")), "channel:acme-two"),
     "content.no_pillars": (lambda d: d["content"].pop("pillars"), "content"),
-    "pillar.serves_no_strategy": (lambda d: d["content"]["pillars"].append({"id": "offers", "name": "Offers", "kind": "promotional"}), "pillar:offers"),
+    "pillar.serves_no_strategy": (
+        lambda d: d["content"]["pillars"].append({"id": "offers", "name": "Offers", "kind": "promotional"}),
+        "pillar:offers",
+    ),
     "content.mix_not_whole": (lambda d: d["content"]["mix"].update(social=0.7), "content.mix"),
     "content.mix_too_promotional": (lambda d: d["content"]["mix"].update(social=0.6, promotional=0.4), "content.mix"),
     "content.no_social_pillar": (lambda d: d["content"]["pillars"][0].update(kind="promotional"), "content"),
@@ -90,7 +104,8 @@ def test_it_catches_the_gap(code: str) -> None:
     assert [f.ref for f in matching] == [ref], result.findings
     finding = matching[0]
     assert finding.severity == REGISTRY[code].severity
-    assert finding.message and finding.fix
+    assert finding.message
+    assert finding.fix
     assert result.score < 100
 
 

@@ -96,9 +96,7 @@ def accept_invitation(*, token: str, user: User | None, name: str = "", password
             if User.objects.filter(email=invitation.email).exists():
                 raise Conflict("an account exists for this address: sign in first, then open the link again")
             user = User.objects.create_user(invitation.email, password, name=name.strip())
-        membership, _ = Membership.objects.get_or_create(
-            user=user, workspace=invitation.workspace, defaults={"role": invitation.role}
-        )
+        membership, _ = Membership.objects.get_or_create(user=user, workspace=invitation.workspace, defaults={"role": invitation.role})
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
     return membership

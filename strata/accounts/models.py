@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 import zoneinfo
@@ -7,8 +8,6 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-import datetime as dt
-
 from django.utils.timezone import now
 
 from strata.accounts.roles import Role, role_may
@@ -34,7 +33,7 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
-    objects: ClassVar[StrataUserManager] = StrataUserManager()  # type: ignore[assignment]
+    objects: ClassVar[StrataUserManager] = StrataUserManager()
 
     def __str__(self) -> str:
         return self.name or self.email
@@ -63,9 +62,10 @@ class Membership(models.Model):
     created_at = models.DateTimeField(default=now)
 
     class Meta:
-        constraints: ClassVar[list[Any]] = [
-            models.UniqueConstraint(fields=["user", "workspace"], name="one_membership_per_workspace")
-        ]
+        constraints: ClassVar[list[Any]] = [models.UniqueConstraint(fields=["user", "workspace"], name="one_membership_per_workspace")]
+
+    def __str__(self) -> str:
+        return f"{self.user} as {self.role} of {self.workspace}"
 
     def may(self, permission: str) -> bool:
         return role_may(self.role, permission)
@@ -87,6 +87,9 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True)
 
     VALID_DAYS = 14
+
+    def __str__(self) -> str:
+        return f"invitation of {self.email} to {self.workspace}"
 
     @staticmethod
     def new_token() -> tuple[str, str]:
@@ -110,6 +113,9 @@ class ApiToken(models.Model):
     hint = models.CharField(max_length=12)  # the first characters, so that people can tell tokens apart
     created_at = models.DateTimeField(default=now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
 
     @classmethod
     def issue(cls, *, user: User, name: str) -> tuple[ApiToken, str]:

@@ -18,7 +18,7 @@ from strata.accounts.scoping import workspace_access
 
 
 def _client(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+    return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -127,7 +127,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     invitation = Invitation.find(token)
     if invitation is None:
         return render(request, "accounts/invitation.html", {"invalid": True}, status=404)
-    user: User | None = request.user if request.user.is_authenticated else None  # type: ignore[assignment]
+    user: User | None = request.user if request.user.is_authenticated else None
     form = AcceptForm(request.POST or None) if user is None else None
     if request.method == "POST":
         try:
@@ -139,7 +139,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 except ValidationError as exc:
                     form.add_error("password", exc)
                     raise actions.ActionError("choose a stronger password") from None
-                membership = actions.accept_invitation(token=token, user=None, name=form.cleaned_data["name"], password=form.cleaned_data["password"])
+                membership = actions.accept_invitation(
+                    token=token, user=None, name=form.cleaned_data["name"], password=form.cleaned_data["password"]
+                )
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
             else:
                 membership = actions.accept_invitation(token=token, user=user)
@@ -151,7 +153,12 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(request, f"Welcome to {membership.workspace.name}.")
             return redirect("plan-overview", slug=membership.workspace.slug)
-    return render(request, "accounts/invitation.html", {"invitation": invitation, "form": form}, status=400 if form is not None and form.errors else 200)
+    return render(
+        request,
+        "accounts/invitation.html",
+        {"invitation": invitation, "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )
 
 
 @login_required

@@ -113,8 +113,12 @@ def put_element(
         verb = "changed"
     plan = _validated(data, kind.name)
     return save_plan(
-        workspace=workspace, plan=plan, author=author, source=source,
-        summary=f"{verb} {kind.singular} {element.get('id')}", expected_revision=expected_revision,
+        workspace=workspace,
+        plan=plan,
+        author=author,
+        source=source,
+        summary=f"{verb} {kind.singular} {element.get('id')}",
+        expected_revision=expected_revision,
     )
 
 

@@ -77,7 +77,12 @@ def import_plan(request: HttpRequest, slug: str) -> dict[str, Any]:
     Errors come back as 422 with the same messages as `strata plan import`."""
     access = workspace_access(request.user, slug, "plan.edit")  # type: ignore[arg-type]
     workspace, revision = actions.import_plan(
-        data=_body(request), filename="request body", workspace=access.workspace, slug=slug, author=access.user, source=PlanRevision.Source.API
+        data=_body(request),
+        filename="request body",
+        workspace=access.workspace,
+        slug=slug,
+        author=access.user,
+        source=PlanRevision.Source.API,
     )
     current = current_plan(workspace)
     return {"revision": revision.number, **run_review(current.plan, workspace_id=workspace.pk).as_dict()}
@@ -104,7 +109,13 @@ def list_revisions(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     access = workspace_access(request.user, slug)  # type: ignore[arg-type]
     revisions = PlanRevision.objects.filter(workspace=access.workspace).select_related("author")[:200]
     return [
-        {"number": r.number, "source": r.source, "summary": r.summary, "author": r.author.email if r.author else None, "created_at": r.created_at.isoformat()}
+        {
+            "number": r.number,
+            "source": r.source,
+            "summary": r.summary,
+            "author": r.author.email if r.author else None,
+            "created_at": r.created_at.isoformat(),
+        }
         for r in revisions
     ]
 
@@ -123,7 +134,9 @@ def add_element(request: HttpRequest, slug: str, kind: str) -> Status[dict[str, 
     access = workspace_access(request.user, slug, "plan.edit")  # type: ignore[arg-type]
     element_kind = _kind(kind)
     element = _json_object(request)
-    actions.put_element(workspace=access.workspace, author=access.user, kind=element_kind, element_id=None, element=element, source=PlanRevision.Source.API)
+    actions.put_element(
+        workspace=access.workspace, author=access.user, kind=element_kind, element_id=None, element=element, source=PlanRevision.Source.API
+    )
     return Status(201, _get(access.workspace, element_kind, str(element["id"])))
 
 
@@ -147,7 +160,14 @@ def put_element(request: HttpRequest, slug: str, kind: str, element_id: str) -> 
     access = workspace_access(request.user, slug, "plan.edit")  # type: ignore[arg-type]
     element_kind = _kind(kind)
     element = _json_object(request)
-    actions.put_element(workspace=access.workspace, author=access.user, kind=element_kind, element_id=element_id, element=element, source=PlanRevision.Source.API)
+    actions.put_element(
+        workspace=access.workspace,
+        author=access.user,
+        kind=element_kind,
+        element_id=element_id,
+        element=element,
+        source=PlanRevision.Source.API,
+    )
     return _get(access.workspace, element_kind, str(element.get("id")))
 
 
@@ -155,5 +175,7 @@ def put_element(request: HttpRequest, slug: str, kind: str, element_id: str) -> 
 def delete_element(request: HttpRequest, slug: str, kind: str, element_id: str) -> Status[None]:
     """Remove an element (strategists and owners). Refused with 409 while other elements use it."""
     access = workspace_access(request.user, slug, "plan.edit")  # type: ignore[arg-type]
-    actions.delete_element(workspace=access.workspace, author=access.user, kind=_kind(kind), element_id=element_id, source=PlanRevision.Source.API)
+    actions.delete_element(
+        workspace=access.workspace, author=access.user, kind=_kind(kind), element_id=element_id, source=PlanRevision.Source.API
+    )
     return Status(204, None)

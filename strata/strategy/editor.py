@@ -54,11 +54,23 @@ FIELDS: dict[str, list[Field]] = {
         Field("statement", "Objective", "textarea", "What will be true when it is met.", required=True),
         Field("aligns_with", "Aligned with goal", "ref", ref="goals"),
         Field("owner", "Owner", "ref", ref="people"),
-        Field("kpi", "KPI", "kpi", "The metric, where it stands now, where it must get to, and by when.", subfields=("metric", "baseline", "target", "deadline")),
+        Field(
+            "kpi",
+            "KPI",
+            "kpi",
+            "The metric, where it stands now, where it must get to, and by when.",
+            subfields=("metric", "baseline", "target", "deadline"),
+        ),
     ],
     "strategies": [
         Field("id", "Id", "id", ID_HELP, required=True),
-        Field("statement", "Strategy", "textarea", "A plan of action: 'Build a permission asset so that we grow our influence…'", required=True),
+        Field(
+            "statement",
+            "Strategy",
+            "textarea",
+            "A plan of action: 'Build a permission asset so that we grow our influence…'",
+            required=True,
+        ),
         Field("serves", "Serves objectives", "refs", ref="objectives"),
     ],
     "audiences": [
@@ -82,12 +94,25 @@ FIELDS: dict[str, list[Field]] = {
     "pillars": [
         Field("id", "Id", "id", ID_HELP, required=True),
         Field("name", "Theme", "text", required=True),
-        Field("kind", "Kind", "select", "Social content builds the relationship; promotional content sells.", choices=_choices(schema.PillarKind), required=True),
+        Field(
+            "kind",
+            "Kind",
+            "select",
+            "Social content builds the relationship; promotional content sells.",
+            choices=_choices(schema.PillarKind),
+            required=True,
+        ),
         Field("serves", "Serves strategies", "refs", ref="strategies"),
     ],
     "rules": [
         Field("id", "Id", "id", ID_HELP, required=True),
-        Field("when", "When a message…", "when", "Leave a condition empty to match any value.", subfields=("sentiment", "intent", "channel", "keywords")),
+        Field(
+            "when",
+            "When a message…",
+            "when",
+            "Leave a condition empty to match any value.",
+            subfields=("sentiment", "intent", "channel", "keywords"),
+        ),
         Field("action", "Do this", "select", choices=_choices(schema.RuleAction), required=True),
         Field("within", "Within (SLA)", "text", "30m, 4h or 1d"),
         Field("assign_to", "Assign to", "ref", ref="people"),
@@ -135,7 +160,9 @@ _INDEX = re.compile(r"\[[^\]]*\]")
 _MISSING = re.compile(r"missing required key '([a-z_]+)'")
 
 
-def split_errors(kind: ElementKind, element_id: str | None, position: int, errors: list[PlanError]) -> tuple[dict[str, list[str]], list[str]]:
+def split_errors(
+    kind: ElementKind, element_id: str | None, position: int, errors: list[PlanError]
+) -> tuple[dict[str, list[str]], list[str]]:
     """Errors about this element by form field name ("kpi.target", "serves"); the rest as general errors."""
     prefix = ".".join(kind.path)
     own = {f"{prefix}[{element_id}]", f"{prefix}[{position}]"}

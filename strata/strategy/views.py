@@ -17,9 +17,6 @@ from strata.accounts.scoping import Access, workspace_access
 from strata.strategy import actions
 from strata.strategy.editor import FIELDS, element_from_form, split_errors
 from strata.strategy.elements import KIND_BY_REF, KINDS, ElementKind
-from strata.strategy.models import PlanRevision
-from strata.strategy.plan.dump import dump_plan
-from strata.strategy.plan.errors import PlanInvalid
 from strata.strategy.plan.schema import PLATFORMS, WEEKDAYS, PlanDocument, schema_choices
 from strata.strategy.review.registry import REGISTRY, Review, run_review
 from strata.strategy.store import current_plan
@@ -44,7 +41,14 @@ def ref_url(slug: str, ref: str) -> str:
     section = {"governance": "governance", "content.mix": "mix", "measurement": "measurement"}.get(ref)
     if section:
         return reverse("plan-section", args=[slug, section])
-    lists = {"goals": "goals", "objectives": "objectives", "audiences": "audiences", "channels": "channels", "content": "pillars", "response_plan": "rules"}
+    lists = {
+        "goals": "goals",
+        "objectives": "objectives",
+        "audiences": "audiences",
+        "channels": "channels",
+        "content": "pillars",
+        "response_plan": "rules",
+    }
     if ref in lists:
         return reverse("element-list", args=[slug, lists[ref]])
     return reverse("plan-review", args=[slug])
@@ -65,24 +69,39 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     plan, revision, review = _review(access)
     counts = [(kind, len(kind.of(plan))) for kind in KINDS.values()]
     top = [(f, ref_url(slug, f.ref)) for f in review.findings[:6]]
-    return render(request, "strategy/overview.html", {
-        "access": access, "plan": plan, "revision": revision, "review": review, "counts": counts,
-        "top": top, "score_class": _score_class(review.score),
-    })
+    return render(
+        request,
+        "strategy/overview.html",
+        {
+            "access": access,
+            "plan": plan,
+            "revision": revision,
+            "review": review,
+            "counts": counts,
+            "top": top,
+            "score_class": _score_class(review.score),
+        },
+    )
 
 
 @login_required
 def review_page(request: HttpRequest, slug: str) -> HttpResponse:
     access = _access(request, slug)
-    plan, revision, review = _review(access)
+    _plan, _revision, review = _review(access)
     severity = request.GET.get("severity", "")
     code = request.GET.get("code", "")
     findings = [f for f in review.findings if (not severity or f.severity == severity) and (not code or f.code == code)]
     page = Paginator(findings, 100).get_page(request.GET.get("page"))
     codes = sorted({f.code for f in review.findings})
     context = {
-        "access": access, "review": review, "page": page, "severity": severity, "code": code, "codes": codes,
-        "rows": [(f, ref_url(slug, f.ref)) for f in page.object_list], "score_class": _score_class(review.score),
+        "access": access,
+        "review": review,
+        "page": page,
+        "severity": severity,
+        "code": code,
+        "codes": codes,
+        "rows": [(f, ref_url(slug, f.ref)) for f in page.object_list],
+        "score_class": _score_class(review.score),
         "checks": REGISTRY,
     }
     template = "strategy/review_findings.html" if request.headers.get("HX-Request") else "strategy/review.html"
@@ -108,22 +127,51 @@ def element_list(request: HttpRequest, slug: str, kind_name: str) -> HttpRespons
         findings = review.for_ref(f"{kind.singular}:{element.id}")
         rows.append((element, findings))
     summary = {f.name: f for f in FIELDS[kind.name]}
-    return render(request, "strategy/element_list.html", {
-        "access": access, "kind": kind, "rows": rows, "summary_fields": list(summary)[1:3],
-        "section_findings": [(f, ref_url(slug, f.ref)) for f in review.findings if f.ref in (kind.name, "content", "response_plan") and ":" not in f.ref and _section_matches(kind, f.ref)],
-    })
+    return render(
+        request,
+        "strategy/element_list.html",
+        {
+            "access": access,
+            "kind": kind,
+            "rows": rows,
+            "summary_fields": list(summary)[1:3],
+            "section_findings": [
+                (f, ref_url(slug, f.ref))
+                for f in review.findings
+                if f.ref in (kind.name, "content", "response_plan") and ":" not in f.ref and _section_matches(kind, f.ref)
+            ],
+        },
+    )
 
 
 def _section_matches(kind: ElementKind, ref: str) -> bool:
     return ref == kind.name or (kind.name == "pillars" and ref == "content") or (kind.name == "rules" and ref == "response_plan")
 
 
-def _element_context(access: Access, kind: ElementKind, plan: PlanDocument, values: dict[str, Any], errors: dict[str, list[str]], general: list[str]) -> dict[str, Any]:
-    options = {name: [(e.id, getattr(e, "name", None) or getattr(e, "statement", None) or getattr(e, "description", None) or getattr(e, "handle", "")) for e in KINDS[name].of(plan)] for name in ("goals", "people", "objectives", "strategies", "audiences", "channels")}
+def _element_context(
+    access: Access, kind: ElementKind, plan: PlanDocument, values: dict[str, Any], errors: dict[str, list[str]], general: list[str]
+) -> dict[str, Any]:
+    options = {
+        name: [
+            (e.id, getattr(e, "name", None) or getattr(e, "statement", None) or getattr(e, "description", None) or getattr(e, "handle", ""))
+            for e in KINDS[name].of(plan)
+        ]
+        for name in ("goals", "people", "objectives", "strategies", "audiences", "channels")
+    }
     return {
-        "access": access, "kind": kind, "fields": FIELDS[kind.name], "values": values, "errors": errors, "general": general,
-        "options": options, "platforms": PLATFORMS, "weekdays": WEEKDAYS, "people": plan.people,
-        "may_edit": access.may("plan.edit"), "sentiments": schema_choices()["sentiment"], "intents": schema_choices()["intent"],
+        "access": access,
+        "kind": kind,
+        "fields": FIELDS[kind.name],
+        "values": values,
+        "errors": errors,
+        "general": general,
+        "options": options,
+        "platforms": PLATFORMS,
+        "weekdays": WEEKDAYS,
+        "people": plan.people,
+        "may_edit": access.may("plan.edit"),
+        "sentiments": schema_choices()["sentiment"],
+        "intents": schema_choices()["intent"],
     }
 
 
@@ -172,7 +220,11 @@ def element_edit(request: HttpRequest, slug: str, kind_name: str, element_id: st
         expected = request.POST.get("revision")
         try:
             actions.put_element(
-                workspace=access.workspace, author=access.user, kind=kind, element_id=element_id, element=element,
+                workspace=access.workspace,
+                author=access.user,
+                kind=kind,
+                element_id=element_id,
+                element=element,
                 expected_revision=int(expected) if expected and expected.isdigit() else None,
             )
         except actions.ElementInvalid as exc:
@@ -193,10 +245,13 @@ def element_edit(request: HttpRequest, slug: str, kind_name: str, element_id: st
         values = _values_from_element(existing.model_dump(mode="json", exclude_none=True)) if existing else {}
     context = _element_context(access, kind, current.plan, values, errors, general)
     review = run_review(current.plan, workspace_id=access.workspace.pk) if existing else None
-    context.update({
-        "element_id": element_id, "revision": current.revision,
-        "findings": review.for_ref(f"{kind.singular}:{element_id}") if review else [],
-    })
+    context.update(
+        {
+            "element_id": element_id,
+            "revision": current.revision,
+            "findings": review.for_ref(f"{kind.singular}:{element_id}") if review else [],
+        }
+    )
     return render(request, "strategy/element_form.html", context, status=status)
 
 

@@ -43,7 +43,9 @@ def _section_value(section: str, post: Any) -> dict[str, Any]:
     if section == "mix":
         return {k: v for k in ("social", "promotional") if (v := _text(post.get(k)))}
     if section == "measurement":
-        return {"reports": [{"kind": kind, "to": post.getlist(f"{kind}.to")} for kind in ("monthly", "six_month") if post.get(f"{kind}.on")]}
+        return {
+            "reports": [{"kind": kind, "to": post.getlist(f"{kind}.to")} for kind in ("monthly", "six_month") if post.get(f"{kind}.on")]
+        }
     return {k: v for k in ("name", "timezone") if (v := _text(post.get(k)))}
 
 
@@ -93,9 +95,17 @@ def section(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             messages.success(request, f"Saved {title.lower()}.")
             return redirect("plan-section", slug=slug, name=name)
     context = {
-        "access": access, "name": name, "title": title, "values": values, "errors": errors, "general": general,
-        "people": current.plan.people, "stakeholders": current.plan.governance.stakeholders,
-        "choices": schema_choices(), "timezones": TIMEZONES, "may_edit": access.may(permission),
+        "access": access,
+        "name": name,
+        "title": title,
+        "values": values,
+        "errors": errors,
+        "general": general,
+        "people": current.plan.people,
+        "stakeholders": current.plan.governance.stakeholders,
+        "choices": schema_choices(),
+        "timezones": TIMEZONES,
+        "may_edit": access.may(permission),
     }
     return render(request, "strategy/section.html", context, status=status)
 
@@ -114,14 +124,21 @@ def plan_file(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             data, filename = text.encode("utf-8"), "pasted plan"
         try:
-            _, revision = actions.import_plan(data=data, filename=filename, workspace=access.workspace, slug=slug, author=access.user, source=PlanRevision.Source.IMPORT)
+            _, revision = actions.import_plan(
+                data=data, filename=filename, workspace=access.workspace, slug=slug, author=access.user, source=PlanRevision.Source.IMPORT
+            )
         except PlanInvalid as exc:
             errors.append(exc)
             status = 422
         else:
             messages.success(request, f"Imported {filename} as plan revision {revision.number}.")
             return redirect("plan-review", slug=slug)
-    return render(request, "strategy/plan_file.html", {"access": access, "errors": errors[0].errors if errors else [], "may_edit": access.may("plan.edit")}, status=status)
+    return render(
+        request,
+        "strategy/plan_file.html",
+        {"access": access, "errors": errors[0].errors if errors else [], "may_edit": access.may("plan.edit")},
+        status=status,
+    )
 
 
 @login_required
@@ -141,9 +158,11 @@ def plan_export(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def history(request: HttpRequest, slug: str) -> HttpResponse:
     access = _access(request, slug)
-    revisions = PlanRevision.objects.filter(workspace=access.workspace).select_related("author").only(
-        "number", "source", "summary", "created_at", "author__email"
-    )[:200]
+    revisions = (
+        PlanRevision.objects.filter(workspace=access.workspace)
+        .select_related("author")
+        .only("number", "source", "summary", "created_at", "author__email")[:200]
+    )
     return render(request, "strategy/history.html", {"access": access, "revisions": revisions})
 
 

@@ -7,7 +7,9 @@ from django.shortcuts import render
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "web/error.html", {"title": "Not found", "text": "There is nothing here, or it is not yours to see."}, status=404)
+    return render(
+        request, "web/error.html", {"title": "Not found", "text": "There is nothing here, or it is not yours to see."}, status=404
+    )
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -16,4 +18,9 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/error.html", {"title": "Something broke", "text": "It is our fault, and it has been logged. Try again in a moment."}, status=500)
+    return render(
+        request,
+        "web/error.html",
+        {"title": "Something broke", "text": "It is our fault, and it has been logged. Try again in a moment."},
+        status=500,
+    )

@@ -3,9 +3,8 @@ sections, whole numbers without '.0'. Loading the output gives back an equal doc
 
 from __future__ import annotations
 
-from typing import Any
-
 import functools
+from typing import Any
 
 import yaml
 import yaml_rs
@@ -32,7 +31,7 @@ class _Dumper(_BaseDumper):
     pass
 
 
-def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+def _represent_text(dumper: _Dumper, value: str) -> yaml.Node:
     style = '"' if value and "\n" not in value and not _reads_back(value) else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 

@@ -31,9 +31,7 @@ MAX_BYTES = 5 * 1024 * 1024
 
 def load_plan(data: bytes, filename: str = "plan.yaml") -> PlanDocument:
     if len(data) > MAX_BYTES:
-        raise PlanInvalid(
-            [PlanError(filename, 1, 1, "", f"the file is {len(data) / 1048576:.1f} MB; a plan file may be at most 5 MB")]
-        )
+        raise PlanInvalid([PlanError(filename, 1, 1, "", f"the file is {len(data) / 1048576:.1f} MB; a plan file may be at most 5 MB")])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -89,7 +87,11 @@ def _raise_positioned(text: str, filename: str) -> None:
         line = text.count("\n", 0, exc.position) + 1
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         raise PlanInvalid(
-            [PlanError(filename, line, column, "", f"the file contains a control character (U+{exc.character:04X}) that YAML does not allow")]
+            [
+                PlanError(
+                    filename, line, column, "", f"the file contains a control character (U+{exc.character:04X}) that YAML does not allow"
+                )
+            ]
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -113,7 +115,7 @@ def _raise_positioned(text: str, filename: str) -> None:
 def validate_plan(raw: Any, *, filename: str, root: Callable[[], yaml.Node | None] | None = None) -> PlanDocument:
     """Validate already-parsed data (from YAML or JSON). On errors, positions come from the node
     tree that `root` builds (it is called only then)."""
-    if not isinstance(raw, dict) or root is not None and not raw:
+    if not isinstance(raw, dict) or (root is not None and not raw):
         return _invalid_shape(raw, filename, root)
     try:
         plan = PlanDocument.model_validate(raw)
@@ -137,7 +139,13 @@ def _invalid_shape(raw: Any, filename: str, root: Callable[[], yaml.Node | None]
     if isinstance(raw, list) and tree is None:
         raise PlanInvalid([PlanError(filename, 1, 1, "", "the file holds several YAML documents (---); a plan is one document")])
     line, column = yamlnodes.locate(tree, ())
-    raise PlanInvalid([PlanError(filename, line, column, "", "a plan is a mapping of sections (strata, workspace, goals, …), not a list or a single value")])
+    raise PlanInvalid(
+        [
+            PlanError(
+                filename, line, column, "", "a plan is a mapping of sections (strata, workspace, goals, …), not a list or a single value"
+            )
+        ]
+    )
 
 
 def _dedupe(errors: list[PlanError]) -> list[PlanError]:
@@ -184,7 +192,10 @@ def _translate(error: Any, raw: Any, filename: str, root: yaml.Node | None) -> P
         return PlanError(filename, line, column, describe_path(loc[:-1], raw), f"missing required key '{field}'")
     if field == "purpose" and isinstance(value, list):
         return PlanError(
-            filename, line, column, where,
+            filename,
+            line,
+            column,
+            where,
             f"a channel has exactly one primary purpose, not {len(value)}; a second purpose means a second profile: add another channel",
         )
     if kind == "literal_error":

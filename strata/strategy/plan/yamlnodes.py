@@ -7,9 +7,8 @@ lets a small file grow exponentially ("billion laughs"); both are refused here.
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 import yaml
 import yaml_rs

@@ -113,7 +113,7 @@ def run_review(plan: PlanDocument, *, today: dt.date | None = None, workspace_id
         if registered.needs_workspace and workspace_id is None:
             continue
         found = [
-            Finding(registered.code, registered.severity, issue[0], issue[1], issue[2] if len(issue) == 3 else registered.fix)  # type: ignore[misc]
+            Finding(registered.code, registered.severity, issue[0], issue[1], issue[2] if len(issue) == 3 else registered.fix)
             for issue in registered.run(ctx)
         ]
         if not found:

@@ -17,7 +17,7 @@ def get(mapping: Any, key: str) -> Any:
 
 @register.filter
 def key(prefix: str, suffix: Any) -> str:
-    """"presence"|key:platform → "presence.bluesky"."""
+    """ "presence"|key:platform → "presence.bluesky"."""
     return f"{prefix}.{suffix}"
 
 
@@ -26,5 +26,5 @@ def contains(container: Any, item: Any) -> bool:
     if container is None:
         return False
     if isinstance(container, str):
-        return container == item
-    return item in container
+        return bool(container == item)
+    return bool(item in container)

@@ -45,7 +45,12 @@ class Command(BaseCommand):
             workspace = Workspace.objects.filter(slug=slug).first()
             if workspace is None:
                 workspace, _ = import_plan(
-                    data=DEMO_PLAN.read_bytes(), filename="demo.yaml", workspace=None, slug=slug, author=user, source=PlanRevision.Source.DEMO
+                    data=DEMO_PLAN.read_bytes(),
+                    filename="demo.yaml",
+                    workspace=None,
+                    slug=slug,
+                    author=user,
+                    source=PlanRevision.Source.DEMO,
                 )
             Membership.objects.get_or_create(user=user, workspace=workspace, defaults={"role": Role.OWNER})
         self.stdout.write(self.login_text())

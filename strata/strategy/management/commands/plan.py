@@ -37,7 +37,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "check":
-            self.check(options["file"], options["format"])
+            self.check_file(options["file"], options["format"])
             return
         try:
             if action == "import":
@@ -64,10 +64,12 @@ class Command(BaseCommand):
         else:
             for error in errors:
                 self.stderr.write(str(error))
-            self.stderr.write(f"{len(errors)} error{'s' if len(errors) != 1 else ''}: the file cannot be read as a plan; nothing was changed")
+            self.stderr.write(
+                f"{len(errors)} error{'s' if len(errors) != 1 else ''}: the file cannot be read as a plan; nothing was changed"
+            )
         sys.exit(EXIT_UNREADABLE)
 
-    def check(self, file: str, fmt: str) -> None:
+    def check_file(self, file: str, fmt: str) -> None:
         data, name = self.read(file)
         try:
             plan = load_plan(data, name)

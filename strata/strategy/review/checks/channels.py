@@ -149,6 +149,9 @@ def duplicate_profile(ctx: ReviewContext) -> Iterator[Issue]:
     for channel in ctx.plan.channels:
         key = (channel.platform, channel.handle.lower().lstrip("@"))
         if key in seen:
-            yield f"channel:{channel.id}", f"channel '{channel.id}' is the same {channel.platform} profile as '{seen[key]}' ({channel.handle})"
+            yield (
+                f"channel:{channel.id}",
+                f"channel '{channel.id}' is the same {channel.platform} profile as '{seen[key]}' ({channel.handle})",
+            )
         else:
             seen[key] = channel.id

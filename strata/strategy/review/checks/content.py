@@ -57,7 +57,10 @@ def mix_not_whole(ctx: ReviewContext) -> Iterator[Issue]:
 )
 def mix_too_promotional(ctx: ReviewContext) -> Iterator[Issue]:
     if ctx.plan.content.mix.promotional > MAX_PROMOTIONAL + 1e-9:
-        yield "content.mix", f"the target is {ctx.plan.content.mix.promotional * 100:g} % promotional, above the 20 % that keeps an audience"
+        yield (
+            "content.mix",
+            f"the target is {ctx.plan.content.mix.promotional * 100:g} % promotional, above the 20 % that keeps an audience",
+        )
 
 
 @check(

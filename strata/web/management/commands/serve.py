@@ -23,7 +23,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
-        parser.add_argument("--no-worker", action="store_true", help="do not start the in-process worker (run `strata db_worker` elsewhere)")
+        parser.add_argument(
+            "--no-worker", action="store_true", help="do not start the in-process worker (run `strata db_worker` elsewhere)"
+        )
         parser.add_argument("--no-demo", action="store_true", help="do not create the demo workspace on an empty database")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -36,7 +38,9 @@ class Command(BaseCommand):
             call_command("demo")
         worker = None
         if not options["no_worker"] and settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
-            worker = subprocess.Popen([sys.executable, "-m", "strata.cli", "db_worker", "--queue-name", "*", "--no-reload", "--verbosity", "0"])
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "strata.cli", "db_worker", "--queue-name", "*", "--no-reload", "--verbosity", "0"]
+            )
             atexit.register(worker.terminate)
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         from strata.strategy.management.commands.demo import Command as Demo
