@@ -4,6 +4,7 @@ database, starts the background worker as a child process, and serves the web ap
 from __future__ import annotations
 
 import atexit
+import io
 import signal
 import subprocess
 import sys
@@ -35,7 +36,7 @@ class Command(BaseCommand):
 
         call_command("migrate", interactive=False, verbosity=0)
         if not options["no_demo"] and not User.objects.exists():
-            call_command("demo")
+            call_command("demo", stdout=io.StringIO())  # the login is printed below, once
         worker = None
         if not options["no_worker"] and settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
             worker = subprocess.Popen(
