@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "strata.web",
     "strata.accounts",
     "strata.strategy",
+    "strata.publishing",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +131,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+MEDIA_ROOT = DATA_DIR / "uploads"
+# A claim older than this is taken over by another worker (see publishing/delivery.py).
+PUBLISH_LEASE_SECONDS = env_int("PUBLISH_LEASE_SECONDS", 300)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024  # a 5 MB plan plus form overhead

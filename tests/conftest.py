@@ -44,6 +44,21 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
                 item.add_marker(pytest.mark.skip(reason="REDIS_URL is not set"))
 
 
+@pytest.fixture(scope="session")
+def pds() -> Any:
+    """A real Bluesky PDS for the whole test session."""
+    from tests.servers.pds import Pds
+
+    missing = Pds.available()
+    if missing:
+        if REQUIRED:
+            pytest.fail(f"the Bluesky test server is required but cannot run: {missing}")
+        pytest.skip(f"the Bluesky test server cannot run: {missing}")
+    server = Pds().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
 def fast_hashing(settings: Any) -> None:
     # Argon2 is the real hasher (see test_accounts); tests that make many users use a fast one.

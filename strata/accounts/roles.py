@@ -33,6 +33,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "members.view": ALL,
     "members.manage": frozenset({Role.OWNER}),
     "workspace.manage": frozenset({Role.OWNER}),
+    "post.view": ALL,
+    "post.write": frozenset({Role.OWNER, Role.STRATEGIST, Role.EDITOR}),
+    "post.media": frozenset({Role.OWNER, Role.STRATEGIST, Role.EDITOR, Role.CREATIVE}),
+    "post.approve": frozenset({Role.OWNER, Role.STRATEGIST}),
+    "post.schedule": frozenset({Role.OWNER, Role.STRATEGIST, Role.EDITOR}),
+    "channel.connect": frozenset({Role.OWNER, Role.STRATEGIST}),
 }
 
 

@@ -1,0 +1,107 @@
+"""What every platform adapter provides, and the errors it raises.
+
+An adapter publishes, looks up what it published, checks a message against the platform's
+rules, and verifies credentials. It knows nothing of posts, pages or plans: it is given
+plain data and returns plain data. Its errors say what the worker should do next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class Credentials:
+    service: str  # the server: a PDS URL, a Mastodon instance, an SMTP host, a webhook URL
+    handle: str  # the account on it
+    secret: str  # app password or token, decrypted only for the call
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Media:
+    data: bytes
+    mime: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """One message; a thread is several parts, each replying to the one before."""
+
+    text: str
+    link: str = ""
+    media: tuple[Media, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    parts: tuple[Part, ...]
+    keys: tuple[str, ...]  # one idempotency key per part, chosen by Strata when the post was made
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Published:
+    remote_id: str  # the platform's id of the first part (a Bluesky at:// URI, a Mastodon status id)
+    url: str = ""
+    remote_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A rule the message breaks; errors block scheduling, warnings do not."""
+
+    severity: str  # "error" | "warning"
+    message: str
+    part: int = 0
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_length: int
+    max_media: int = 4
+    requires_alt_text: bool = False
+
+
+class PlatformError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TransientError(PlatformError):
+    """Try again later (a 5xx, a refused connection before anything was sent)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RateLimited(TransientError):
+    """The platform said 429: wait `retry_after` seconds before any call for this account."""
+
+
+class PermanentError(PlatformError):
+    """Trying again cannot help (a revoked token, rejected content): stop and tell a person."""
+
+
+class OutcomeUnknown(PlatformError):
+    """The request may or may not have taken effect (a timeout after sending)."""
+
+
+class Adapter(Protocol):
+    name: str
+    # True when publishing again with the same keys cannot make a second copy, so an unknown
+    # outcome may be retried; False when only a person can tell (e-mail).
+    idempotent: bool
+
+    def limits(self, credentials: Credentials | None) -> Limits: ...
+
+    def check(self, parts: tuple[Part, ...], limits: Limits) -> list[Problem]: ...
+
+    def verify(self, credentials: Credentials) -> str: ...
+
+    def publish(self, credentials: Credentials, outgoing: Outgoing) -> Published: ...
+
+    def lookup(self, credentials: Credentials, outgoing: Outgoing) -> Published | None: ...

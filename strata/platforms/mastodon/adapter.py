@@ -1,0 +1,121 @@
+"""Publishing to a Mastodon instance with Mastodon.py. Idempotency through the
+Idempotency-Key header: the instance answers a repeated key with the status it already made."""
+
+from __future__ import annotations
+
+import io
+import time
+
+from mastodon import (
+    Mastodon,
+    MastodonAPIError,
+    MastodonError,
+    MastodonNetworkError,
+    MastodonNotFoundError,
+    MastodonRatelimitError,
+    MastodonServerError,
+    MastodonUnauthorizedError,
+)
+
+from strata.platforms.base import (
+    Credentials,
+    Limits,
+    OutcomeUnknown,
+    Outgoing,
+    Part,
+    PermanentError,
+    Problem,
+    Published,
+    RateLimited,
+    TransientError,
+)
+from strata.platforms.mastodon.text import length
+
+DEFAULT_LIMIT = 500
+TIMEOUT = 20
+
+
+class MastodonAdapter:
+    name = "mastodon"
+    idempotent = True
+
+    def _client(self, credentials: Credentials) -> Mastodon:
+        return Mastodon(
+            access_token=credentials.secret,
+            api_base_url=credentials.service,
+            request_timeout=TIMEOUT,
+            ratelimit_method="throw",  # the worker decides when to come back, per account
+            version_check_mode="none",
+        )
+
+    def limits(self, credentials: Credentials | None) -> Limits:
+        """The instance's own limit, read from its API; 500 (Mastodon's default) without one."""
+        if credentials is None:
+            return Limits(max_length=DEFAULT_LIMIT, max_media=4, requires_alt_text=True)
+        try:
+            instance = self._client(credentials).instance_v2()
+            statuses = instance["configuration"]["statuses"]
+            return Limits(max_length=int(statuses["max_characters"]), max_media=int(statuses.get("max_media_attachments", 4)), requires_alt_text=True)
+        except (MastodonError, KeyError, TypeError, ValueError):
+            return Limits(max_length=DEFAULT_LIMIT, max_media=4, requires_alt_text=True)
+
+    def check(self, parts: tuple[Part, ...], limits: Limits) -> list[Problem]:
+        problems = []
+        for index, part in enumerate(parts):
+            text = _text(part)
+            counted = length(text)
+            if counted > limits.max_length:
+                problems.append(Problem("error", f"{counted} characters; this instance allows {limits.max_length} (links count as 23)", index))
+            if not text.strip() and not part.media:
+                problems.append(Problem("error", "nothing to post: add text or an image", index))
+            if len(part.media) > limits.max_media:
+                problems.append(Problem("error", f"{len(part.media)} attachments; this instance allows {limits.max_media}", index))
+            problems.extend(Problem("error", f"image {n + 1} has no alt text", index) for n, m in enumerate(part.media) if not m.alt.strip())
+        return problems
+
+    def verify(self, credentials: Credentials) -> str:
+        try:
+            return str(self._client(credentials).account_verify_credentials()["acct"])
+        except MastodonUnauthorizedError:
+            raise PermanentError("the instance refused the access token") from None
+        except MastodonNetworkError as exc:
+            raise TransientError(f"cannot reach {credentials.service}: {exc}") from None
+        except MastodonError as exc:
+            raise PermanentError(f"the instance refused: {exc}") from None
+
+    def publish(self, credentials: Credentials, outgoing: Outgoing) -> Published:
+        client = self._client(credentials)
+        ids: list[str] = []
+        urls: list[str] = []
+        try:
+            for part, key in zip(outgoing.parts, outgoing.keys, strict=True):
+                media_ids = [
+                    client.media_post(io.BytesIO(m.data), mime_type=m.mime, description=m.alt)["id"] for m in part.media
+                ]
+                status = client.status_post(_text(part), in_reply_to_id=ids[-1] if ids else None, media_ids=media_ids or None, idempotency_key=key)
+                ids.append(str(status["id"]))
+                urls.append(str(status.get("url") or ""))
+        except MastodonRatelimitError:
+            reset = getattr(client, "ratelimit_reset", None)
+            wait = max(1.0, float(reset) - time.time()) if reset else 60.0
+            raise RateLimited("the instance asked to slow down (429)", retry_after=wait) from None
+        except MastodonUnauthorizedError:
+            raise PermanentError("the instance refused the access token; connect the channel again") from None
+        except MastodonServerError as exc:
+            raise TransientError(f"the instance answered {exc}") from None
+        except MastodonNotFoundError as exc:
+            raise PermanentError(f"the instance does not know this: {exc}") from None
+        except MastodonNetworkError as exc:
+            raise OutcomeUnknown(f"no answer from {credentials.service}: {exc}") from None
+        except MastodonAPIError as exc:
+            raise PermanentError(f"the instance rejected the post: {exc}") from None
+        return Published(remote_id=ids[0], url=urls[0], remote_ids=tuple(ids))
+
+    def lookup(self, credentials: Credentials, outgoing: Outgoing) -> Published | None:
+        # Mastodon cannot be asked for a status by its Idempotency-Key; publishing again with the
+        # same keys is the lookup: the instance returns what it made the first time.
+        return None
+
+
+def _text(part: Part) -> str:
+    return part.text if not part.link or part.link in part.text else f"{part.text} {part.link}".strip()

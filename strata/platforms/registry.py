@@ -1,0 +1,16 @@
+"""The platforms Strata publishes to. Adding one is a package here and a line below."""
+
+from __future__ import annotations
+
+from strata.platforms.base import Adapter
+from strata.platforms.bluesky.adapter import BlueskyAdapter
+from strata.platforms.mastodon.adapter import MastodonAdapter
+
+ADAPTERS: dict[str, Adapter] = {
+    "bluesky": BlueskyAdapter(),
+    "mastodon": MastodonAdapter(),
+}
+
+
+def adapter_for(platform: str) -> Adapter | None:
+    return ADAPTERS.get(platform)

@@ -1,0 +1,231 @@
+"""Every write to posts, variants and channel connections. Views, API, CLI and the worker call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.timezone import now
+
+from strata.accounts.actions import ActionError, Conflict
+from strata.accounts.models import User, Workspace
+from strata.platforms.base import Credentials, Limits, Part, PlatformError, Problem
+from strata.platforms.bluesky.tid import make_tid
+from strata.platforms.registry import adapter_for
+from strata.publishing.mix import MixWarning, mix_after
+from strata.publishing.models import ChannelAccount, Post, PostEvent, PublishingSettings, Variant
+from strata.publishing.planlink import PlanLink
+
+
+@dataclass(frozen=True)
+class VariantInput:
+    channel_id: str
+    text: str
+    link: str = ""
+    thread: tuple[str, ...] = ()
+
+
+@dataclass
+class PostInput:
+    variants: list[VariantInput]
+    title: str = ""
+    objective_id: str = ""
+    pillar_id: str = ""
+    kind: str = ""
+    problems: dict[str, list[Problem]] = field(default_factory=dict)
+
+
+def settings_for(workspace: Workspace) -> PublishingSettings:
+    found, _ = PublishingSettings.objects.get_or_create(workspace=workspace)
+    return found
+
+
+def connect_channel(
+    *, workspace: Workspace, actor: User | None, channel_id: str, service: str, handle: str, secret: str, verify: bool = True
+) -> ChannelAccount:
+    """Store the credentials of a channel the plan defines, after the platform accepted them."""
+    link = PlanLink.of(workspace)
+    channel = link.channels.get(channel_id)
+    if channel is None:
+        raise ActionError(f"the plan has no channel '{channel_id}' (it has: {', '.join(link.channels) or 'none'})", field="channel")
+    adapter = adapter_for(channel.platform)
+    if adapter is None:
+        raise ActionError(f"Strata cannot publish to {channel.platform} yet", field="channel")
+    if not secret.strip():
+        raise ActionError("the password or token is empty", field="secret")
+    remote = ""
+    if verify:
+        try:
+            remote = adapter.verify(Credentials(service=service, handle=handle, secret=secret))
+        except PlatformError as exc:
+            raise ActionError(f"{channel.platform} did not accept these credentials: {exc.message}", field="secret") from None
+    account, _ = ChannelAccount.objects.get_or_create(workspace=workspace, channel_id=channel_id, defaults={"platform": channel.platform})
+    account.platform, account.service, account.handle, account.remote_account = channel.platform, service, handle, remote
+    account.set_secret(secret)
+    account.connected_by, account.connected_at, account.broken, account.rate_limited_until = actor, now(), "", None
+    account.save()
+    return account
+
+
+def _limits(workspace: Workspace, channel_id: str, platform: str) -> Limits | None:
+    adapter = adapter_for(platform)
+    if adapter is None:
+        return None
+    account = ChannelAccount.objects.filter(workspace=workspace, channel_id=channel_id).first()
+    return adapter.limits(account.credentials() if account else None)
+
+
+def check_variant(workspace: Workspace, variant: VariantInput, platform: str, media_count: dict[int, list[tuple[str, str]]] | None = None) -> list[Problem]:
+    """The platform's rules for this text, as the platform counts."""
+    adapter = adapter_for(platform)
+    if adapter is None:
+        return [Problem("error", f"Strata cannot publish to {platform} yet")]
+    limits = _limits(workspace, variant.channel_id, platform)
+    assert limits is not None
+    parts = tuple(Part(text=t, link=variant.link if i == 0 else "") for i, t in enumerate((variant.text, *variant.thread)))
+    return adapter.check(parts, limits)
+
+
+def create_post(*, workspace: Workspace, actor: User | None, data: PostInput) -> Post:
+    link = PlanLink.of(workspace)
+    _validate(link, data)
+    with transaction.atomic():
+        post = Post.objects.create(
+            workspace=workspace, title=data.title[:200], objective_id=data.objective_id, pillar_id=data.pillar_id,
+            kind=data.kind, created_by=actor,
+        )
+        for variant in data.variants:
+            Variant.objects.create(
+                post=post, channel_id=variant.channel_id, platform=link.channels[variant.channel_id].platform,
+                text=variant.text, link=variant.link, thread=list(variant.thread),
+                keys=[make_tid() for _ in range(1 + len(variant.thread))],
+            )
+        PostEvent.objects.create(post=post, actor=actor, kind="created")
+    return post
+
+
+def _validate(link: PlanLink, data: PostInput) -> None:
+    if not data.variants:
+        raise ActionError("write the message for at least one channel", field="variants")
+    seen = set()
+    for variant in data.variants:
+        if variant.channel_id not in link.channels:
+            raise ActionError(f"the plan has no channel '{variant.channel_id}'", field="channel")
+        if variant.channel_id in seen:
+            raise ActionError(f"two variants for channel '{variant.channel_id}'; one message per channel", field="channel")
+        seen.add(variant.channel_id)
+    if data.objective_id and data.objective_id not in link.objectives:
+        raise ActionError(f"the plan has no objective '{data.objective_id}'", field="objective")
+    if data.pillar_id and data.pillar_id not in link.pillar_kinds:
+        raise ActionError(f"the plan has no content pillar '{data.pillar_id}'", field="pillar")
+    if data.kind and data.kind not in Post.Kind.values:
+        raise ActionError("a post is social or promotional", field="kind")
+
+
+def _event(post: Post, actor: User | None, kind: str, text: str = "") -> None:
+    PostEvent.objects.create(post=post, actor=actor, kind=kind, text=text)
+
+
+def _locked(post: Post) -> Post:
+    return Post.objects.select_for_update().get(pk=post.pk)
+
+
+def submit(*, post: Post, actor: User | None) -> Post:
+    with transaction.atomic():
+        post = _locked(post)
+        if post.state != Post.State.DRAFT:
+            raise Conflict(f"only a draft can be sent for review (this post is {post.get_state_display()})")
+        post.state = Post.State.IN_REVIEW
+        post.save(update_fields=["state", "updated_at"])
+        _event(post, actor, "submitted")
+    return post
+
+
+def rule_problems(post: Post) -> dict[str, list[Problem]]:
+    problems = {}
+    for variant in post.variants.all():
+        found = check_variant(post.workspace, VariantInput(variant.channel_id, variant.text, variant.link, tuple(variant.thread)), variant.platform)
+        if found:
+            problems[variant.channel_id] = found
+    return problems
+
+
+def approve(*, post: Post, actor: User | None) -> Post:
+    """Approve a post in review (or a draft, for people who may approve)."""
+    with transaction.atomic():
+        post = _locked(post)
+        if post.state not in (Post.State.DRAFT, Post.State.IN_REVIEW):
+            raise Conflict(f"this post is {post.get_state_display()}, not waiting for approval")
+        link = PlanLink.of(post.workspace)
+        if not link.serves_objective(post.objective_id, post.pillar_id) and not settings_for(post.workspace).allow_posts_without_objective:
+            raise ActionError("this post serves no objective (directly or through its pillar); tie it to one, or allow such posts in the settings", field="objective")
+        errors = {c: [p for p in ps if p.severity == "error"] for c, ps in rule_problems(post).items()}
+        errors = {c: ps for c, ps in errors.items() if ps}
+        if errors:
+            raise ActionError("; ".join(f"{c}: {p.message}" for c, ps in errors.items() for p in ps))
+        post.state = Post.State.APPROVED
+        post.save(update_fields=["state", "updated_at"])
+        _event(post, actor, "approved")
+    return post
+
+
+def send_back(*, post: Post, actor: User | None, comment: str) -> Post:
+    with transaction.atomic():
+        post = _locked(post)
+        if post.state not in (Post.State.IN_REVIEW, Post.State.APPROVED):
+            raise Conflict(f"this post is {post.get_state_display()}; only posts in review or approved go back to draft")
+        post.state = Post.State.DRAFT
+        post.save(update_fields=["state", "updated_at"])
+        _event(post, actor, "sent_back", comment)
+    return post
+
+
+def comment(*, post: Post, actor: User | None, text: str) -> PostEvent:
+    if not text.strip():
+        raise ActionError("write a comment", field="text")
+    return PostEvent.objects.create(post=post, actor=actor, kind="comment", text=text.strip()[:5000])
+
+
+def schedule(*, post: Post, actor: User | None, at: dt.datetime, accept_mix_warning: bool = False) -> Post:
+    """Schedule an approved post (or move a scheduled one) to `at`.
+
+    Refuses a time in the past, and with MixWarning (409) when this post would push a channel's
+    promotional share over the plan's target, unless the person accepted that warning."""
+    if at.tzinfo is None:
+        raise ActionError("the time must carry its time zone", field="at")
+    if at < now() - dt.timedelta(minutes=1):
+        raise ActionError("that time has passed; choose a time in the future", field="at")
+    with transaction.atomic():
+        post = _locked(post)
+        if post.state not in (Post.State.APPROVED, Post.State.SCHEDULED, Post.State.MISSED):
+            raise Conflict(f"only an approved post can be scheduled (this post is {post.get_state_display()})")
+        variants = list(post.variants.select_for_update())
+        if any(v.state in (Variant.State.PUBLISHING, Variant.State.PUBLISHED, Variant.State.UNCONFIRMED) for v in variants):
+            raise Conflict("part of this post is being published or was published; it cannot be moved")
+        if not accept_mix_warning:
+            over = mix_after(post, at)
+            if over:
+                raise MixWarning(over)
+        was = post.scheduled_at
+        post.state, post.scheduled_at = Post.State.SCHEDULED, at
+        post.save(update_fields=["state", "scheduled_at", "updated_at"])
+        for variant in variants:
+            variant.state, variant.due_at, variant.next_attempt_at, variant.last_error = Variant.State.SCHEDULED, at, at, ""
+            variant.save(update_fields=["state", "due_at", "next_attempt_at", "last_error"])
+        _event(post, actor, "rescheduled" if was else "scheduled", at.isoformat())
+    return post
+
+
+def unschedule(*, post: Post, actor: User | None) -> Post:
+    with transaction.atomic():
+        post = _locked(post)
+        if post.state != Post.State.SCHEDULED:
+            raise Conflict("this post is not scheduled")
+        updated = post.variants.filter(state=Variant.State.SCHEDULED).update(state=Variant.State.PENDING, next_attempt_at=None)
+        if updated != post.variants.count():
+            raise Conflict("part of this post is being published; it can no longer be taken back")
+        post.state, post.scheduled_at = Post.State.APPROVED, None
+        post.save(update_fields=["state", "scheduled_at", "updated_at"])
+        _event(post, actor, "unscheduled")
+    return post

@@ -1,0 +1,38 @@
+"""strata worker [--once]: deliver due posts. With --once, deliver everything due and exit."""
+
+from __future__ import annotations
+
+import signal
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from strata.publishing.delivery import run_once, worker_name
+
+
+class Command(BaseCommand):
+    help = "Publish what is due, exactly once; run as many as you like, anywhere."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--once", action="store_true", help="deliver everything that is due now, then exit")
+        parser.add_argument("--interval", type=float, default=1.0, help="seconds between looks when nothing is due")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        worker = worker_name()
+        if options["once"]:
+            handled = run_once(worker=worker)
+            self.stdout.write(f"delivered {handled} due variant(s)")
+            return
+        stopping = False
+
+        def stop(*_: Any) -> None:
+            nonlocal stopping
+            stopping = True  # finish the variant in hand, then leave
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        self.stdout.write(f"worker {worker} delivering; Ctrl-C stops it")
+        while not stopping:
+            if not run_once(worker=worker, limit=50):
+                time.sleep(options["interval"])
