@@ -44,4 +44,6 @@ def decrypt(token: str) -> str:
     try:
         return _fernet().decrypt(token.encode()).decode()
     except InvalidToken:
-        raise SecretUnreadable("a stored secret cannot be decrypted: was STRATA_ENCRYPTION_KEYS changed without keeping the old key?") from None
+        raise SecretUnreadable(
+            "a stored secret cannot be decrypted: was STRATA_ENCRYPTION_KEYS changed without keeping the old key?"
+        ) from None

@@ -69,7 +69,20 @@ def test_killed_workers_never_double_post_or_drop_a_post(pds: Pds, database: str
     strata("migrate", "--verbosity", "0")
     strata("plan", "import", str(DEMO_PLAN), "--workspace", "acme")
     (tmp_path / "pw").write_text(account.app_password)
-    strata("channel", "connect", "--workspace", "acme", "--channel", "acme-bsky", "--service", pds.url, "--handle", account.handle, "--password-file", str(tmp_path / "pw"))
+    strata(
+        "channel",
+        "connect",
+        "--workspace",
+        "acme",
+        "--channel",
+        "acme-bsky",
+        "--service",
+        pds.url,
+        "--handle",
+        account.handle,
+        "--password-file",
+        str(tmp_path / "pw"),
+    )
     subprocess.run([sys.executable, "-c", SETUP, str(POSTS)], env=env, check=True, timeout=300)
     time.sleep(3)
 
@@ -77,14 +90,20 @@ def test_killed_workers_never_double_post_or_drop_a_post(pds: Pds, database: str
     kills = 0
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
-        worker = subprocess.Popen([sys.executable, "-m", "strata.cli", "worker", "--interval", "0.2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "strata.cli", "worker", "--interval", "0.2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         time.sleep(rng.uniform(0.4, 2.5))
         if worker.poll() is not None:
             pytest.fail(f"the worker exited by itself: {worker.stderr.read().decode() if worker.stderr else ''}")
         worker.send_signal(signal.SIGKILL)
         worker.wait()
         kills += 1
-        states = Counter(v["state"] for post in json.loads(strata("post", "list", "--workspace", "acme", "--format", "json").stdout) for v in post["variants"])
+        states = Counter(
+            v["state"]
+            for post in json.loads(strata("post", "list", "--workspace", "acme", "--format", "json").stdout)
+            for v in post["variants"]
+        )
         if states.get("scheduled", 0) + states.get("publishing", 0) == 0:
             break
     strata("worker", "--once")  # whatever the last kill interrupted

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import zlib
 import struct
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from django.utils.timezone import now
 from strata.accounts.models import Workspace
 from strata.platforms.bluesky import adapter as bluesky_adapter
 from strata.publishing import actions, delivery
-from strata.publishing.models import Attempt, ChannelAccount, Media, Notification, Post, Variant
+from strata.publishing.models import Attempt, ChannelAccount, Media, Notification, Variant
 from tests.servers.pds import BlueskyAccount, Pds
 
 
@@ -31,7 +31,12 @@ def png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 _counter = iter(range(10_000))
@@ -47,7 +52,21 @@ def connected(acme: Any, pds: Pds, account: BlueskyAccount, tmp_path: Path) -> B
     secret = tmp_path / "app-password"
     secret.write_text(account.app_password)
     out = io.StringIO()
-    call_command("channel", "connect", "--workspace", "acme", "--channel", "acme-bsky", "--service", pds.url, "--handle", account.handle, "--password-file", str(secret), stdout=out)
+    call_command(
+        "channel",
+        "connect",
+        "--workspace",
+        "acme",
+        "--channel",
+        "acme-bsky",
+        "--service",
+        pds.url,
+        "--handle",
+        account.handle,
+        "--password-file",
+        str(secret),
+        stdout=out,
+    )
     assert account.did in out.getvalue()
     return account
 
@@ -62,7 +81,9 @@ def run_worker_later(minutes: int = 2) -> str:
 def schedule(*args: str) -> int:
     out = io.StringIO()
     at = (now() + dt.timedelta(minutes=1)).isoformat()
-    call_command("post", "schedule", "--workspace", "acme", "--channel", "acme-bsky", "--objective", "eu-awareness", "--at", at, *args, stdout=out)
+    call_command(
+        "post", "schedule", "--workspace", "acme", "--channel", "acme-bsky", "--objective", "eu-awareness", "--at", at, *args, stdout=out
+    )
     return int(out.getvalue().strip())
 
 
@@ -76,7 +97,20 @@ def test_a_wrong_password_is_refused_on_connect(acme: Any, pds: Pds, account: Bl
     secret = tmp_path / "wrong"
     secret.write_text("not-the-password")
     with pytest.raises(CommandError, match="did not accept these credentials"):
-        call_command("channel", "connect", "--workspace", "acme", "--channel", "acme-bsky", "--service", pds.url, "--handle", account.handle, "--password-file", str(secret))
+        call_command(
+            "channel",
+            "connect",
+            "--workspace",
+            "acme",
+            "--channel",
+            "acme-bsky",
+            "--service",
+            pds.url,
+            "--handle",
+            account.handle,
+            "--password-file",
+            str(secret),
+        )
     assert not ChannelAccount.objects.exists()
 
 
@@ -87,24 +121,32 @@ def test_text_links_mentions_and_hashtags_arrive_as_facets(connected: BlueskyAcc
     listed = io.StringIO()
     call_command("post", "list", "--workspace", "acme", "--format", "json", stdout=listed)
     [row] = json.loads(listed.getvalue())
-    assert row["id"] == post_id and row["state"] == "published"
+    assert row["id"] == post_id
+    assert row["state"] == "published"
     uri = row["variants"][0]["uri"]
     assert uri.startswith(f"at://{connected.did}/app.bsky.feed.post/")
     [record] = [r for r in pds.records(connected.did) if r["uri"] == uri]
     value: Any = record["value"]
     assert value["text"] == text
     encoded = text.encode()
-    spans = {f["features"][0]["$type"].split("#")[1]: encoded[f["index"]["byteStart"] : f["index"]["byteEnd"]].decode() for f in value["facets"]}
+    spans = {
+        f["features"][0]["$type"].split("#")[1]: encoded[f["index"]["byteStart"] : f["index"]["byteEnd"]].decode() for f in value["facets"]
+    }
     assert spans == {"mention": f"@{connected.handle}", "link": "https://acme.example/routes?city=berlin", "tag": "#BikeToWork"}
     mention = next(f for f in value["facets"] if f["features"][0]["$type"].endswith("#mention"))
     assert mention["features"][0]["did"] == connected.did
 
 
 def test_an_image_goes_with_its_alt_text(connected: BlueskyAccount, pds: Pds) -> None:
-    post = actions.create_post(workspace=Workspace.objects.get(slug="acme"), actor=None,
-                               data=actions.PostInput(variants=[actions.VariantInput("acme-bsky", "Our new route map")], objective_id="eu-awareness"))
+    post = actions.create_post(
+        workspace=Workspace.objects.get(slug="acme"),
+        actor=None,
+        data=actions.PostInput(variants=[actions.VariantInput("acme-bsky", "Our new route map")], objective_id="eu-awareness"),
+    )
     variant = post.variants.get()
-    Media.objects.create(variant=variant, file=ContentFile(png(), name="map.png"), mime="image/png", alt="A map of Berlin with the new bike route in orange")
+    Media.objects.create(
+        variant=variant, file=ContentFile(png(), name="map.png"), mime="image/png", alt="A map of Berlin with the new bike route in orange"
+    )
     actions.approve(post=post, actor=None)
     actions.schedule(post=post, actor=None, at=now() + dt.timedelta(minutes=1))
     run_worker_later()
@@ -117,7 +159,14 @@ def test_an_image_goes_with_its_alt_text(connected: BlueskyAccount, pds: Pds) ->
 
 
 def test_a_thread_is_published_as_replies(connected: BlueskyAccount, pds: Pds) -> None:
-    schedule("--text", "Three things we learned riding every day (1/3)", "--reply", "Rain is fine with good fenders (2/3)", "--reply", "Lights matter more than speed (3/3)")
+    schedule(
+        "--text",
+        "Three things we learned riding every day (1/3)",
+        "--reply",
+        "Rain is fine with good fenders (2/3)",
+        "--reply",
+        "Lights matter more than speed (3/3)",
+    )
     run_worker_later()
     variant = Variant.objects.get()
     assert variant.state == "published"
@@ -125,8 +174,10 @@ def test_a_thread_is_published_as_replies(connected: BlueskyAccount, pds: Pds) -
     records = {r["uri"]: r["value"] for r in pds.records(connected.did)}
     root, second, third = (records[u] for u in variant.remote_ids)
     assert "reply" not in root
-    assert second["reply"]["root"]["uri"] == variant.remote_ids[0] and second["reply"]["parent"]["uri"] == variant.remote_ids[0]  # type: ignore[index]
-    assert third["reply"]["root"]["uri"] == variant.remote_ids[0] and third["reply"]["parent"]["uri"] == variant.remote_ids[1]  # type: ignore[index]
+    assert second["reply"]["root"]["uri"] == variant.remote_ids[0]  # type: ignore[index]
+    assert second["reply"]["parent"]["uri"] == variant.remote_ids[0]  # type: ignore[index]
+    assert third["reply"]["root"]["uri"] == variant.remote_ids[0]  # type: ignore[index]
+    assert third["reply"]["parent"]["uri"] == variant.remote_ids[1]  # type: ignore[index]
 
 
 def test_publishing_again_never_makes_a_second_copy(connected: BlueskyAccount, pds: Pds) -> None:
@@ -149,7 +200,9 @@ def test_an_interrupted_attempt_is_checked_before_it_is_retried(connected: Blues
     run_worker_later()
     variant = Variant.objects.get()
     # A worker claimed it, published, and died before recording the outcome.
-    Variant.objects.filter(pk=variant.pk).update(state="publishing", claimed_by="otherhost:1", claimed_at=now() - dt.timedelta(hours=1), remote_id="")
+    Variant.objects.filter(pk=variant.pk).update(
+        state="publishing", claimed_by="otherhost:1", claimed_at=now() - dt.timedelta(hours=1), remote_id=""
+    )
     Attempt.objects.create(variant=variant, number=2, worker="otherhost:1")
     with time_machine.travel(now() + dt.timedelta(minutes=1), tick=True):
         assert delivery.recover_stale(worker="me:1") == 1
@@ -162,8 +215,14 @@ def test_an_interrupted_attempt_is_checked_before_it_is_retried(connected: Blues
 
 
 def test_a_revoked_app_password_stops_and_tells_a_person(connected: BlueskyAccount, pds: Pds) -> None:
-    session = httpx.post(f"{pds.url}/xrpc/com.atproto.server.createSession", json={"identifier": connected.handle, "password": connected.password}).json()
-    httpx.post(f"{pds.url}/xrpc/com.atproto.server.revokeAppPassword", json={"name": "strata"}, headers={"authorization": f"Bearer {session['accessJwt']}"}).raise_for_status()
+    session = httpx.post(
+        f"{pds.url}/xrpc/com.atproto.server.createSession", json={"identifier": connected.handle, "password": connected.password}
+    ).json()
+    httpx.post(
+        f"{pds.url}/xrpc/com.atproto.server.revokeAppPassword",
+        json={"name": "strata"},
+        headers={"authorization": f"Bearer {session['accessJwt']}"},
+    ).raise_for_status()
     bluesky_adapter._sessions.clear()
     schedule("--text", "This will not go out")
     run_worker_later()

@@ -30,7 +30,9 @@ def fake_mastodon() -> Iterator[MockServer]:
 
 @pytest.fixture
 def connected(acme: Workspace, fake_mastodon: MockServer) -> ChannelAccount:
-    return actions.connect_channel(workspace=acme, actor=None, channel_id="acme-mastodon", service=fake_mastodon.base_url, handle="alice", secret="alice_token")
+    return actions.connect_channel(
+        workspace=acme, actor=None, channel_id="acme-mastodon", service=fake_mastodon.base_url, handle="alice", secret="alice_token"
+    )
 
 
 def statuses(server: MockServer) -> list[Any]:
@@ -41,7 +43,8 @@ def statuses(server: MockServer) -> list[Any]:
 
 def publish(workspace: Workspace, text: str, *thread: str) -> Variant:
     post = actions.create_post(
-        workspace=workspace, actor=None,
+        workspace=workspace,
+        actor=None,
         data=actions.PostInput(variants=[actions.VariantInput("acme-mastodon", text, thread=thread)], objective_id="eu-awareness"),
     )
     actions.approve(post=post, actor=None)
@@ -54,17 +57,29 @@ def publish(workspace: Workspace, text: str, *thread: str) -> Variant:
 def test_connecting_checks_the_token_with_the_instance(connected: ChannelAccount, acme: Workspace, fake_mastodon: MockServer) -> None:
     assert connected.remote_account == "alice"
     with pytest.raises(actions.ActionError, match="did not accept"):
-        actions.connect_channel(workspace=acme, actor=None, channel_id="acme-mastodon", service=fake_mastodon.base_url, handle="alice", secret="wrong")
+        actions.connect_channel(
+            workspace=acme, actor=None, channel_id="acme-mastodon", service=fake_mastodon.base_url, handle="alice", secret="wrong"
+        )
 
 
 def test_the_length_limit_is_the_instances_own(connected: ChannelAccount, fake_mastodon: MockServer) -> None:
     limits = MastodonAdapter().limits(connected.credentials())
-    assert limits.max_length == Mastodon(api_base_url=fake_mastodon.base_url, version_check_mode="none").instance_v2()["configuration"]["statuses"]["max_characters"]
+    assert (
+        limits.max_length
+        == Mastodon(api_base_url=fake_mastodon.base_url, version_check_mode="none").instance_v2()["configuration"]["statuses"][
+            "max_characters"
+        ]
+    )
     text = "x" * (limits.max_length + 1)
     [problem] = actions.check_variant(connected.workspace, actions.VariantInput("acme-mastodon", text), "mastodon")
     assert f"this instance allows {limits.max_length}" in problem.message
     # a link counts as 23 characters, however long it is
-    assert actions.check_variant(connected.workspace, actions.VariantInput("acme-mastodon", "see https://example.com/" + "a" * 600), "mastodon") == []
+    assert (
+        actions.check_variant(
+            connected.workspace, actions.VariantInput("acme-mastodon", "see https://example.com/" + "a" * 600), "mastodon"
+        )
+        == []
+    )
 
 
 def test_a_thread_is_published_as_replies(connected: ChannelAccount, fake_mastodon: MockServer) -> None:
@@ -89,7 +104,11 @@ def test_a_repeated_publish_returns_the_same_status(connected: ChannelAccount, f
 def test_content_the_instance_rejects_fails_and_tells_a_person(connected: ChannelAccount, fake_mastodon: MockServer) -> None:
     credentials = connected.credentials()
     too_long = "y" * (MastodonAdapter().limits(credentials).max_length + 50)
-    post = actions.create_post(workspace=connected.workspace, actor=None, data=actions.PostInput(variants=[actions.VariantInput("acme-mastodon", too_long)], objective_id="eu-awareness"))
+    post = actions.create_post(
+        workspace=connected.workspace,
+        actor=None,
+        data=actions.PostInput(variants=[actions.VariantInput("acme-mastodon", too_long)], objective_id="eu-awareness"),
+    )
     # Skip Strata's own check, as if the instance had lowered its limit after approval.
     Post.objects.filter(pk=post.pk).update(state="scheduled", scheduled_at=now())
     Variant.objects.filter(post=post).update(state="scheduled", due_at=now(), next_attempt_at=now())
@@ -101,7 +120,7 @@ def test_content_the_instance_rejects_fails_and_tells_a_person(connected: Channe
 
 
 def test_a_bad_token_is_permanent(fake_mastodon: MockServer) -> None:
-    from strata.platforms.base import PermanentError, Outgoing, Part
+    from strata.platforms.base import Outgoing, Part, PermanentError
 
     with pytest.raises(PermanentError, match="connect the channel again"):
         MastodonAdapter().publish(Credentials(fake_mastodon.base_url, "alice", "revoked"), Outgoing(parts=(Part("hi"),), keys=("k1",)))

@@ -76,7 +76,9 @@ def _limits(workspace: Workspace, channel_id: str, platform: str) -> Limits | No
     return adapter.limits(account.credentials() if account else None)
 
 
-def check_variant(workspace: Workspace, variant: VariantInput, platform: str, media_count: dict[int, list[tuple[str, str]]] | None = None) -> list[Problem]:
+def check_variant(
+    workspace: Workspace, variant: VariantInput, platform: str, media_count: dict[int, list[tuple[str, str]]] | None = None
+) -> list[Problem]:
     """The platform's rules for this text, as the platform counts."""
     adapter = adapter_for(platform)
     if adapter is None:
@@ -92,13 +94,21 @@ def create_post(*, workspace: Workspace, actor: User | None, data: PostInput) ->
     _validate(link, data)
     with transaction.atomic():
         post = Post.objects.create(
-            workspace=workspace, title=data.title[:200], objective_id=data.objective_id, pillar_id=data.pillar_id,
-            kind=data.kind, created_by=actor,
+            workspace=workspace,
+            title=data.title[:200],
+            objective_id=data.objective_id,
+            pillar_id=data.pillar_id,
+            kind=data.kind,
+            created_by=actor,
         )
         for variant in data.variants:
             Variant.objects.create(
-                post=post, channel_id=variant.channel_id, platform=link.channels[variant.channel_id].platform,
-                text=variant.text, link=variant.link, thread=list(variant.thread),
+                post=post,
+                channel_id=variant.channel_id,
+                platform=link.channels[variant.channel_id].platform,
+                text=variant.text,
+                link=variant.link,
+                thread=list(variant.thread),
                 keys=[make_tid() for _ in range(1 + len(variant.thread))],
             )
         PostEvent.objects.create(post=post, actor=actor, kind="created")
@@ -145,7 +155,9 @@ def submit(*, post: Post, actor: User | None) -> Post:
 def rule_problems(post: Post) -> dict[str, list[Problem]]:
     problems = {}
     for variant in post.variants.all():
-        found = check_variant(post.workspace, VariantInput(variant.channel_id, variant.text, variant.link, tuple(variant.thread)), variant.platform)
+        found = check_variant(
+            post.workspace, VariantInput(variant.channel_id, variant.text, variant.link, tuple(variant.thread)), variant.platform
+        )
         if found:
             problems[variant.channel_id] = found
     return problems
@@ -159,7 +171,10 @@ def approve(*, post: Post, actor: User | None) -> Post:
             raise Conflict(f"this post is {post.get_state_display()}, not waiting for approval")
         link = PlanLink.of(post.workspace)
         if not link.serves_objective(post.objective_id, post.pillar_id) and not settings_for(post.workspace).allow_posts_without_objective:
-            raise ActionError("this post serves no objective (directly or through its pillar); tie it to one, or allow such posts in the settings", field="objective")
+            raise ActionError(
+                "this post serves no objective (directly or through its pillar); tie it to one, or allow such posts in the settings",
+                field="objective",
+            )
         errors = {c: [p for p in ps if p.severity == "error"] for c, ps in rule_problems(post).items()}
         errors = {c: ps for c, ps in errors.items() if ps}
         if errors:

@@ -21,7 +21,7 @@ def _posts(ctx: ReviewContext) -> list[Post]:
     if "posts" not in ctx.cache:
         since = now() - WINDOW
         ctx.cache["posts"] = list(
-            Post.objects.filter(workspace_id=ctx.workspace_id, state__in=LIVE)
+            Post.objects.filter(workspace_id=ctx.workspace_id or 0, state__in=LIVE)
             .exclude(scheduled_at__lt=since)
             .prefetch_related("variants")
         )
@@ -41,7 +41,10 @@ def no_objective(ctx: ReviewContext) -> Iterator[Issue]:
     link = PlanLink(ctx.plan)
     for post in _posts(ctx):
         if not link.serves_objective(post.objective_id, post.pillar_id):
-            yield f"post:{post.pk}", f"post {post.pk} ({post.title or post.variants.all()[0].text[:40] if post.variants.all() else ''}) serves no objective"
+            yield (
+                f"post:{post.pk}",
+                f"post {post.pk} ({post.title or post.variants.all()[0].text[:40] if post.variants.all() else ''}) serves no objective",
+            )
 
 
 @check(
@@ -64,7 +67,10 @@ def mix_drift(ctx: ReviewContext) -> Iterator[Issue]:
     target = link.promotional_target
     for channel_id, (promo, total) in sorted(counts.items()):
         if total and promo / total > target + 1e-9:
-            yield f"channel:{channel_id}", f"{promo} of the {total} posts on '{channel_id}' in the last and next 30 days are promotional ({promo / total:.0%}; target {target:.0%})"
+            yield (
+                f"channel:{channel_id}",
+                f"{promo} of the {total} posts on '{channel_id}' in the last and next 30 days are promotional ({promo / total:.0%}; target {target:.0%})",
+            )
 
 
 @check(
@@ -125,13 +131,18 @@ def promotion_on_service(ctx: ReviewContext) -> Iterator[Issue]:
 def cadence_not_met(ctx: ReviewContext) -> Iterator[Issue]:
     start = now()
     end = start + dt.timedelta(days=7)
-    counts = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for channel_id in Variant.objects.filter(
-        post__workspace_id=ctx.workspace_id, due_at__gte=start, due_at__lt=end,
+        post__workspace_id=ctx.workspace_id or 0,
+        due_at__gte=start,
+        due_at__lt=end,
         state__in=(Variant.State.SCHEDULED, Variant.State.PUBLISHING, Variant.State.PUBLISHED),
     ).values_list("channel_id", flat=True):
         counts[channel_id] += 1
     for channel in ctx.plan.channels:
         wanted = channel.cadence_per_week or 0
         if wanted and counts[channel.id] < wanted:
-            yield f"channel:{channel.id}", f"'{channel.id}' has {counts[channel.id]} posts in the next 7 days; the plan's cadence is {wanted:g} a week"
+            yield (
+                f"channel:{channel.id}",
+                f"'{channel.id}' has {counts[channel.id]} posts in the next 7 days; the plan's cadence is {wanted:g} a week",
+            )

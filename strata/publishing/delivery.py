@@ -133,15 +133,24 @@ def deliver(variant: Variant, *, worker: str) -> Result:
     options = PublishingSettings.objects.filter(workspace_id=post.workspace_id).first()
     missed_after = dt.timedelta(minutes=options.missed_after_minutes if options else 60)
     if variant.due_at and now() - variant.due_at > missed_after:
-        return _finish(variant, None, Variant.State.MISSED, f"it was due at {variant.due_at.isoformat()}, more than {missed_after} ago; decide whether to send it late")
+        return _finish(
+            variant,
+            None,
+            Variant.State.MISSED,
+            f"it was due at {variant.due_at.isoformat()}, more than {missed_after} ago; decide whether to send it late",
+        )
     account = ChannelAccount.objects.filter(workspace_id=post.workspace_id, channel_id=variant.channel_id).first()
     adapter = adapter_for(variant.platform)
     if account is None or adapter is None:
-        return _finish(variant, None, Variant.State.FAILED, f"channel '{variant.channel_id}' is not connected; connect it, then schedule again")
+        return _finish(
+            variant, None, Variant.State.FAILED, f"channel '{variant.channel_id}' is not connected; connect it, then schedule again"
+        )
     if account.broken:
         return _finish(variant, None, Variant.State.FAILED, f"channel '{variant.channel_id}' needs to be connected again: {account.broken}")
     if account.rate_limited_until and account.rate_limited_until > now():
-        Variant.objects.filter(pk=variant.pk).update(state=Variant.State.SCHEDULED, next_attempt_at=account.rate_limited_until, claimed_by="", claimed_at=None)
+        Variant.objects.filter(pk=variant.pk).update(
+            state=Variant.State.SCHEDULED, next_attempt_at=account.rate_limited_until, claimed_by="", claimed_at=None
+        )
         return Result(Variant.State.SCHEDULED, "waiting for the platform's rate limit")
     try:
         credentials = account.credentials()
@@ -156,7 +165,13 @@ def deliver(variant: Variant, *, worker: str) -> Result:
             if found is not None:
                 return _published(variant, attempt, found, Attempt.Outcome.ALREADY_PUBLISHED)
             if not adapter.idempotent:
-                return _finish(variant, attempt, Variant.State.UNCONFIRMED, "an earlier attempt may have gone out and the platform cannot tell; check and decide", Attempt.Outcome.UNKNOWN)
+                return _finish(
+                    variant,
+                    attempt,
+                    Variant.State.UNCONFIRMED,
+                    "an earlier attempt may have gone out and the platform cannot tell; check and decide",
+                    Attempt.Outcome.UNKNOWN,
+                )
         published = adapter.publish(credentials, outgoing)
     except RateLimited as exc:
         until = now() + dt.timedelta(seconds=exc.retry_after or 60)
@@ -171,7 +186,13 @@ def deliver(variant: Variant, *, worker: str) -> Result:
             return _finish(variant, attempt, Variant.State.UNCONFIRMED, exc.message, Attempt.Outcome.UNKNOWN)
         return _retry(variant, attempt, Attempt.Outcome.UNKNOWN, exc.message, check_first=True)
     except TransientError as exc:
-        return _retry(variant, attempt, Attempt.Outcome.TRANSIENT, exc.message, at=now() + dt.timedelta(seconds=exc.retry_after) if exc.retry_after else None)
+        return _retry(
+            variant,
+            attempt,
+            Attempt.Outcome.TRANSIENT,
+            exc.message,
+            at=now() + dt.timedelta(seconds=exc.retry_after) if exc.retry_after else None,
+        )
     except Exception as exc:  # an adapter bug must not leave the variant claimed forever
         log.exception("publishing variant %s failed unexpectedly", variant.pk)
         return _retry(variant, attempt, Attempt.Outcome.UNKNOWN, f"unexpected error: {exc!r}", check_first=True)
@@ -180,11 +201,18 @@ def deliver(variant: Variant, *, worker: str) -> Result:
 
 def backoff(attempts: int) -> float:
     base = min(LONGEST_RETRY, FIRST_RETRY * 2 ** max(0, attempts - 1))
-    return base * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not security
+    return float(base * random.uniform(0.8, 1.2))  # jitter, so that retries do not arrive together
 
 
 def _retry(
-    variant: Variant, attempt: Attempt, outcome: str, detail: str, *, at: dt.datetime | None = None, check_first: bool = False, count: bool = True
+    variant: Variant,
+    attempt: Attempt,
+    outcome: str,
+    detail: str,
+    *,
+    at: dt.datetime | None = None,
+    check_first: bool = False,
+    count: bool = True,
 ) -> Result:
     attempts = variant.attempts + (1 if count else 0)
     if attempts >= MAX_ATTEMPTS:
@@ -193,8 +221,13 @@ def _retry(
     with transaction.atomic():
         Attempt.objects.filter(pk=attempt.pk).update(outcome=outcome, detail=detail[:5000], finished_at=now())
         Variant.objects.filter(pk=variant.pk).update(
-            state=Variant.State.SCHEDULED, attempts=attempts, next_attempt_at=at or now() + dt.timedelta(seconds=backoff(attempts)),
-            last_error=detail[:5000], check_first=check_first or variant.check_first, claimed_by="", claimed_at=None,
+            state=Variant.State.SCHEDULED,
+            attempts=attempts,
+            next_attempt_at=at or now() + dt.timedelta(seconds=backoff(attempts)),
+            last_error=detail[:5000],
+            check_first=check_first or variant.check_first,
+            claimed_by="",
+            claimed_at=None,
         )
     return Result(Variant.State.SCHEDULED, detail)
 
@@ -203,8 +236,16 @@ def _published(variant: Variant, attempt: Attempt, published: Published, outcome
     with transaction.atomic():
         Attempt.objects.filter(pk=attempt.pk).update(outcome=outcome, detail=published.remote_id, finished_at=now())
         Variant.objects.filter(pk=variant.pk).update(
-            state=Variant.State.PUBLISHED, attempts=variant.attempts + 1, remote_id=published.remote_id, remote_url=published.url,
-            remote_ids=list(published.remote_ids), published_at=now(), last_error="", check_first=False, claimed_by="", claimed_at=None,
+            state=Variant.State.PUBLISHED,
+            attempts=variant.attempts + 1,
+            remote_id=published.remote_id,
+            remote_url=published.url,
+            remote_ids=list(published.remote_ids),
+            published_at=now(),
+            last_error="",
+            check_first=False,
+            claimed_by="",
+            claimed_at=None,
         )
         _settle_post(variant.post_id)
     return Result(Variant.State.PUBLISHED, published.remote_id)
@@ -218,7 +259,9 @@ def _finish(variant: Variant, attempt: Attempt | None, state: str, detail: str, 
             state=state, attempts=variant.attempts + (1 if attempt else 0), last_error=detail[:5000], claimed_by="", claimed_at=None
         )
         post = variant.post
-        Notification.objects.create(workspace_id=post.workspace_id, post_id=post.pk, text=f"{post} on {variant.channel_id}: {state}. {detail}")
+        Notification.objects.create(
+            workspace_id=post.workspace_id, post_id=post.pk, text=f"{post} on {variant.channel_id}: {state}. {detail}"
+        )
         _settle_post(variant.post_id)
     return Result(state, detail)
 
@@ -228,15 +271,12 @@ def _settle_post(post_id: int) -> None:
     states = set(Variant.objects.filter(post_id=post_id).values_list("state", flat=True))
     if states & {Variant.State.SCHEDULED, Variant.State.PUBLISHING, Variant.State.PENDING}:
         return
-    for variant_state, post_state in (
+    worst = (
         (Variant.State.UNCONFIRMED, Post.State.UNCONFIRMED),
         (Variant.State.FAILED, Post.State.FAILED),
         (Variant.State.MISSED, Post.State.MISSED),
-    ):
-        if variant_state in states:
-            break
-    else:
-        post_state = Post.State.PUBLISHED
+    )
+    post_state = next((post for variant, post in worst if variant in states), Post.State.PUBLISHED)
     if Post.objects.filter(pk=post_id).exclude(state=post_state).update(state=post_state):
         PostEvent.objects.create(post_id=post_id, kind=post_state)
 

@@ -56,6 +56,10 @@ def mix_after(post: Post, at: dt.datetime) -> list[ChannelMix]:
 
 class MixWarning(Conflict):
     def __init__(self, over: list[ChannelMix]) -> None:
-        detail = "; ".join(f"{m.channel_id} would be {m.share:.0%} promotional ({m.promotional} of {m.total}), target {m.target:.0%}" for m in over)
-        super().__init__(f"this post pushes promotion over the plan's mix: {detail}. Schedule anyway, or choose another time or a social post")
+        detail = "; ".join(
+            f"{m.channel_id} would be {m.share:.0%} promotional ({m.promotional} of {m.total}), target {m.target:.0%}" for m in over
+        )
+        super().__init__(
+            f"this post pushes promotion over the plan's mix: {detail}. Schedule anyway, or choose another time or a social post"
+        )
         self.over = over

@@ -28,9 +28,7 @@ class ChannelAccount(models.Model):
     rate_limited_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints: ClassVar[list[Any]] = [
-            models.UniqueConstraint(fields=["workspace", "channel_id"], name="one_account_per_channel")
-        ]
+        constraints: ClassVar[list[Any]] = [models.UniqueConstraint(fields=["workspace", "channel_id"], name="one_account_per_channel")]
 
     def __str__(self) -> str:
         return f"{self.platform} {self.handle} for {self.channel_id}"
@@ -123,9 +121,7 @@ class Variant(models.Model):
     check_first = models.BooleanField(default=False)
 
     class Meta:
-        constraints: ClassVar[list[Any]] = [
-            models.UniqueConstraint(fields=["post", "channel_id"], name="one_variant_per_channel")
-        ]
+        constraints: ClassVar[list[Any]] = [models.UniqueConstraint(fields=["post", "channel_id"], name="one_variant_per_channel")]
         indexes: ClassVar[list[Any]] = [
             # Used by delivery.claim_due(): the due, unclaimed variants, oldest first.
             models.Index(fields=["next_attempt_at"], name="variant_due", condition=Q(state="scheduled")),

@@ -32,7 +32,8 @@ def similarity(a: str, b: str) -> float:
     wa, wb = normalise(a), normalise(b)
     if not wa or not wb:
         return 0.0
-    sa, sb = (shingles(wa), shingles(wb)) if min(len(wa), len(wb)) >= 6 else (set(wa), set(wb))
+    size = 3 if min(len(wa), len(wb)) >= 6 else 1  # short texts: compare word by word
+    sa, sb = shingles(wa, size), shingles(wb, size)
     return len(sa & sb) / len(sa | sb)
 
 

@@ -48,7 +48,11 @@ class Pds:
         plc, pds = free_port(), free_port()
         self.process = subprocess.Popen(
             ["node", "-r", "./loopback.cjs", "serve.js", str(plc), str(pds)],
-            cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "LOG_ENABLED": "false"},
+            cwd=HERE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "LOG_ENABLED": "false"},
         )
         assert self.process.stdout is not None
         deadline = time.monotonic() + 60
@@ -71,12 +75,18 @@ class Pds:
 
     def create_account(self, name: str) -> BlueskyAccount:
         handle, password = f"{name}.test", f"{name}-password-123"
-        made = httpx.post(f"{self.url}/xrpc/com.atproto.server.createAccount", json={"handle": handle, "email": f"{name}@example.test", "password": password}, timeout=30)
+        made = httpx.post(
+            f"{self.url}/xrpc/com.atproto.server.createAccount",
+            json={"handle": handle, "email": f"{name}@example.test", "password": password},
+            timeout=30,
+        )
         made.raise_for_status()
         session = made.json()
         app = httpx.post(
-            f"{self.url}/xrpc/com.atproto.server.createAppPassword", json={"name": "strata"},
-            headers={"authorization": f"Bearer {session['accessJwt']}"}, timeout=30,
+            f"{self.url}/xrpc/com.atproto.server.createAppPassword",
+            json={"name": "strata"},
+            headers={"authorization": f"Bearer {session['accessJwt']}"},
+            timeout=30,
         )
         app.raise_for_status()
         return BlueskyAccount(handle=handle, did=session["did"], password=password, app_password=app.json()["password"])

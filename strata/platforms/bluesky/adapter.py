@@ -42,9 +42,10 @@ _sessions_lock = threading.Lock()
 
 def _retry_after(exc: RateLimitExceededError) -> float:
     if exc.retry_after:
-        return float(exc.retry_after)
-    if exc.reset_at is not None:
-        return max(1.0, (exc.reset_at - dt.datetime.now(dt.UTC)).total_seconds())
+        return float(exc.retry_after)  # type: ignore[no-any-return, unused-ignore]
+    reset: dt.datetime | None = exc.reset_at
+    if reset is not None:
+        return max(1.0, (reset - dt.datetime.now(dt.UTC)).total_seconds())
     return 60.0
 
 
@@ -71,7 +72,9 @@ class BlueskyAdapter:
                 problems.append(Problem("error", "nothing to post: add text or an image", index))
             if len(part.media) > limits.max_media:
                 problems.append(Problem("error", f"{len(part.media)} images; Bluesky allows {limits.max_media}", index))
-            problems.extend(Problem("error", f"image {n + 1} has no alt text", index) for n, m in enumerate(part.media) if not m.alt.strip())
+            problems.extend(
+                Problem("error", f"image {n + 1} has no alt text", index) for n, m in enumerate(part.media) if not m.alt.strip()
+            )
         return problems
 
     # -- the network side ---------------------------------------------------------------

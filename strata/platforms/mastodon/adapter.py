@@ -55,7 +55,9 @@ class MastodonAdapter:
         try:
             instance = self._client(credentials).instance_v2()
             statuses = instance["configuration"]["statuses"]
-            return Limits(max_length=int(statuses["max_characters"]), max_media=int(statuses.get("max_media_attachments", 4)), requires_alt_text=True)
+            return Limits(
+                max_length=int(statuses["max_characters"]), max_media=int(statuses.get("max_media_attachments", 4)), requires_alt_text=True
+            )
         except (MastodonError, KeyError, TypeError, ValueError):
             return Limits(max_length=DEFAULT_LIMIT, max_media=4, requires_alt_text=True)
 
@@ -65,12 +67,16 @@ class MastodonAdapter:
             text = _text(part)
             counted = length(text)
             if counted > limits.max_length:
-                problems.append(Problem("error", f"{counted} characters; this instance allows {limits.max_length} (links count as 23)", index))
+                problems.append(
+                    Problem("error", f"{counted} characters; this instance allows {limits.max_length} (links count as 23)", index)
+                )
             if not text.strip() and not part.media:
                 problems.append(Problem("error", "nothing to post: add text or an image", index))
             if len(part.media) > limits.max_media:
                 problems.append(Problem("error", f"{len(part.media)} attachments; this instance allows {limits.max_media}", index))
-            problems.extend(Problem("error", f"image {n + 1} has no alt text", index) for n, m in enumerate(part.media) if not m.alt.strip())
+            problems.extend(
+                Problem("error", f"image {n + 1} has no alt text", index) for n, m in enumerate(part.media) if not m.alt.strip()
+            )
         return problems
 
     def verify(self, credentials: Credentials) -> str:
@@ -89,10 +95,10 @@ class MastodonAdapter:
         urls: list[str] = []
         try:
             for part, key in zip(outgoing.parts, outgoing.keys, strict=True):
-                media_ids = [
-                    client.media_post(io.BytesIO(m.data), mime_type=m.mime, description=m.alt)["id"] for m in part.media
-                ]
-                status = client.status_post(_text(part), in_reply_to_id=ids[-1] if ids else None, media_ids=media_ids or None, idempotency_key=key)
+                media_ids = [client.media_post(io.BytesIO(m.data), mime_type=m.mime, description=m.alt)["id"] for m in part.media]
+                status = client.status_post(
+                    _text(part), in_reply_to_id=ids[-1] if ids else None, media_ids=media_ids or None, idempotency_key=key
+                )
                 ids.append(str(status["id"]))
                 urls.append(str(status.get("url") or ""))
         except MastodonRatelimitError:

@@ -35,9 +35,16 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {options['password_file']}: {exc.strerror}") from None
         try:
             account = connect_channel(
-                workspace=workspace, actor=None, channel_id=options["channel"], service=options["service"].rstrip("/"),
-                handle=options["handle"], secret=secret, verify=not options["no_verify"],
+                workspace=workspace,
+                actor=None,
+                channel_id=options["channel"],
+                service=options["service"].rstrip("/"),
+                handle=options["handle"],
+                secret=secret,
+                verify=not options["no_verify"],
             )
         except ActionError as exc:
             raise CommandError(exc.message) from None
-        self.stdout.write(f"connected {account.channel_id} to {account.platform} {account.handle} ({account.remote_account or 'not verified'})")
+        self.stdout.write(
+            f"connected {account.channel_id} to {account.platform} {account.handle} ({account.remote_account or 'not verified'})"
+        )

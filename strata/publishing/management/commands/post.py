@@ -53,7 +53,9 @@ class Command(BaseCommand):
             raise CommandError("--at needs a time zone (e.g. +01:00 or Z), so that nobody has to guess")
         data = actions.PostInput(
             variants=[actions.VariantInput(options["channel"], options["text"], options["link"], tuple(options["reply"]))],
-            objective_id=options["objective"], pillar_id=options["pillar"], kind=options["kind"],
+            objective_id=options["objective"],
+            pillar_id=options["pillar"],
+            kind=options["kind"],
         )
         try:
             with transaction.atomic():
@@ -66,14 +68,20 @@ class Command(BaseCommand):
 
     def list(self, workspace: Workspace, fmt: str) -> None:
         posts = Post.objects.filter(workspace=workspace).prefetch_related("variants").order_by("scheduled_at", "pk")
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "id": post.pk,
                 "state": post.state,
                 "scheduled_at": post.scheduled_at.isoformat() if post.scheduled_at else None,
                 "objective": post.objective_id or None,
                 "variants": [
-                    {"channel": v.channel_id, "state": v.state, "uri": v.remote_id or None, "url": v.remote_url or None, "error": v.last_error or None}
+                    {
+                        "channel": v.channel_id,
+                        "state": v.state,
+                        "uri": v.remote_id or None,
+                        "url": v.remote_url or None,
+                        "error": v.last_error or None,
+                    }
                     for v in post.variants.all()
                 ],
             }
