@@ -41,6 +41,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "strata.web.middleware.ForbiddenMiddleware",
+    "strata.web.middleware.WorkspaceTimezoneMiddleware",
 ]
 
 ROOT_URLCONF = "strata.urls"

@@ -5,6 +5,8 @@ from django.urls import path
 
 from strata.accounts import views as accounts
 from strata.api import api
+from strata.publishing import calendar
+from strata.publishing import views as posts
 from strata.strategy import views as plan
 from strata.strategy import views_sections as sections
 
@@ -29,6 +31,14 @@ urlpatterns = [
     path("w/<slug:slug>/plan/<str:kind_name>/new/", plan.element_edit, name="element-new"),
     path("w/<slug:slug>/plan/<str:kind_name>/<str:element_id>/", plan.element_edit, name="element-edit"),
     path("w/<slug:slug>/plan/<str:kind_name>/<str:element_id>/delete/", plan.element_delete, name="element-delete"),
+    path("w/<slug:slug>/calendar/", calendar.calendar, name="calendar"),
+    path("w/<slug:slug>/calendar.ics", calendar.ical, name="calendar-ics"),
+    path("w/<slug:slug>/calendar/address/", calendar.ical_token, name="calendar-ics-token"),
+    path("w/<slug:slug>/posts/new/", posts.compose, name="post-new"),
+    path("w/<slug:slug>/posts/<int:post_id>/", posts.detail, name="post-detail"),
+    path("w/<slug:slug>/posts/<int:post_id>/move/", calendar.move, name="post-move"),
+    path("w/<slug:slug>/posts/<int:post_id>/<str:action>/", posts.transition, name="post-transition"),
+    path("w/<slug:slug>/channels/", posts.channels, name="channels"),
     path("api/v1/", api.urls),
 ]
 

@@ -43,8 +43,9 @@ def test_an_import_replaces_the_plan_and_returns_its_review(token_for: Callable[
     call = api(token_for("owner"))
     response = call("put", "/workspaces/acme/plan", complete_plan_text(), "application/yaml")
     assert response.status_code == 200
-    assert response.json()["score"] == 100
     assert response.json()["revision"] == 2
+    # The plan is complete; the calendar is empty, so the channel's cadence is not met.
+    assert [f["code"] for f in response.json()["findings"]] == ["calendar.cadence_not_met"]
     assert call("get", "/workspaces/acme/plan").json()["plan"]["channels"][0]["id"] == "acme-bsky"
     assert call("get", "/workspaces/acme/plan.yaml").content.decode().startswith("# Strata plan for Acme Bikes")
 

@@ -137,7 +137,10 @@ def test_a_broken_file_does_not_create_the_workspace(tmp_path: Path) -> None:
 def test_import_json_output_reports_revision_and_review(tmp_path: Path) -> None:
     code, out, _ = run("plan", "import", str(write(tmp_path, complete_plan_text())), "--workspace", "acme", "--format", "json")
     assert code == 0
-    assert json.loads(out) == {"workspace": "acme", "revision": 1, "findings": [], "score": 100}
+    report = json.loads(out)
+    assert (report["workspace"], report["revision"]) == ("acme", 1)
+    # a complete plan; the empty calendar does not meet the channel's cadence yet
+    assert [f["code"] for f in report["findings"]] == ["calendar.cadence_not_met"]
 
 
 @pytest.mark.django_db

@@ -84,7 +84,15 @@ class Post(models.Model):
         indexes: ClassVar[list[Any]] = [models.Index(fields=["workspace", "scheduled_at"], name="post_calendar")]
 
     def __str__(self) -> str:
-        return self.title or f"post {self.pk}"
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The working title, or the start of the first variant's text."""
+        if self.title:
+            return self.title
+        first = next(iter(self.variants.all()), None)  # prefetched by the calendar and lists
+        return first.text[:60] if first is not None else f"post {self.pk}"
 
 
 class Variant(models.Model):

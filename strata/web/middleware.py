@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
+from strata.accounts.models import Workspace
 from strata.accounts.scoping import Forbidden
 
 
@@ -21,3 +24,23 @@ class ForbiddenMiddleware:
         if isinstance(exception, Forbidden):
             raise PermissionDenied(str(exception)) from exception
         return None
+
+
+class WorkspaceTimezoneMiddleware:
+    """Pages of a workspace show times in the workspace's time zone; everything is stored in UTC."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+    def process_view(self, request: HttpRequest, view: object, args: object, kwargs: dict[str, object]) -> None:
+        slug = kwargs.get("slug")
+        if isinstance(slug, str):
+            name = Workspace.objects.filter(slug=slug).values_list("timezone", flat=True).first()
+            if name:
+                timezone.activate(zoneinfo.ZoneInfo(name))

@@ -1,0 +1,154 @@
+"""Pages for posts: compose, the post and its workflow, channels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from strata.accounts.actions import ActionError
+from strata.accounts.scoping import Access, workspace_access
+from strata.publishing import actions
+from strata.publishing.compose import form_to_input, options, parse_local, preview
+from strata.publishing.mix import MixWarning
+from strata.publishing.models import ChannelAccount, Post
+from strata.publishing.planlink import PlanLink
+from strata.publishing.similarity import similar_pairs
+
+
+def _access(request: HttpRequest, slug: str, permission: str = "post.view") -> Access:
+    return workspace_access(request.user, slug, permission)  # type: ignore[arg-type]
+
+
+def _post(access: Access, post_id: int) -> Post:
+    post = Post.objects.filter(workspace=access.workspace, pk=post_id).first()
+    if post is None:
+        raise Http404("no such post")
+    return post
+
+
+@login_required
+def compose(request: HttpRequest, slug: str) -> HttpResponse:
+    access = _access(request, slug, "post.write")
+    link = PlanLink.of(access.workspace)
+    data = form_to_input(request.POST, link) if request.method == "POST" else None
+    error, status = "", 200
+    if data is not None and not request.headers.get("HX-Request"):
+        try:
+            post = actions.create_post(workspace=access.workspace, actor=access.user, data=data)
+        except ActionError as exc:
+            error, status = exc.message, exc.status
+        else:
+            messages.success(request, "Draft saved. Send it for review when it is ready.")
+            return redirect("post-detail", slug=slug, post_id=post.pk)
+    shown = preview(access.workspace, data, link) if data and data.variants else None
+    context = {"access": access, "opts": options(link), "values": request.POST, "preview": shown, "error": error}
+    template = "publishing/_preview.html" if request.headers.get("HX-Request") else "publishing/compose.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+def detail(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    access = _access(request, slug)
+    post = _post(access, post_id)
+    link = PlanLink.of(access.workspace)
+    variants = list(post.variants.prefetch_related("attempt_rows", "media"))
+    context: dict[str, Any] = {
+        "access": access,
+        "post": post,
+        "variants": variants,
+        "events": post.events.select_related("actor"),
+        "problems": actions.rule_problems(post),
+        "copies": similar_pairs((v.channel_id, v.text) for v in variants),
+        "kind": link.kind_of(post.kind, post.pillar_id),
+        "serves": link.serves_objective(post.objective_id, post.pillar_id),
+        "may": {p: access.may(p) for p in ("post.write", "post.approve", "post.schedule", "post.media")},
+        "tz": access.workspace.timezone,
+        "mix_warning": request.session.pop("mix_warning", None),
+    }
+    return render(request, "publishing/detail.html", context)
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, slug: str, post_id: int, action: str) -> HttpResponse:
+    permission = {
+        "submit": "post.write",
+        "approve": "post.approve",
+        "send_back": "post.approve",
+        "comment": "post.view",
+        "schedule": "post.schedule",
+        "unschedule": "post.schedule",
+    }.get(action)
+    if permission is None:
+        raise Http404("no such action")
+    access = _access(request, slug, permission)
+    post = _post(access, post_id)
+    try:
+        if action == "submit":
+            actions.submit(post=post, actor=access.user)
+        elif action == "approve":
+            actions.approve(post=post, actor=access.user)
+        elif action == "send_back":
+            actions.send_back(post=post, actor=access.user, comment=request.POST.get("text", ""))
+        elif action == "comment":
+            actions.comment(post=post, actor=access.user, text=request.POST.get("text", ""))
+        elif action == "unschedule":
+            actions.unschedule(post=post, actor=access.user)
+        else:
+            at = parse_local(request.POST.get("at", ""), access.workspace.timezone)
+            if at is None:
+                raise ActionError("choose a date and time", field="at")
+            actions.schedule(post=post, actor=access.user, at=at, accept_mix_warning=bool(request.POST.get("accept_mix")))
+    except MixWarning as warning:
+        request.session["mix_warning"] = {"message": warning.message, "at": request.POST.get("at", "")}
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            {
+                "submit": "Sent for review.",
+                "approve": "Approved.",
+                "send_back": "Sent back to draft.",
+                "comment": "Comment added.",
+                "schedule": "Scheduled.",
+                "unschedule": "Taken off the calendar.",
+            }[action],
+        )
+    return redirect("post-detail", slug=slug, post_id=post.pk)
+
+
+@login_required
+def channels(request: HttpRequest, slug: str) -> HttpResponse:
+    access = _access(request, slug)
+    link = PlanLink.of(access.workspace)
+    error, status = "", 200
+    if request.method == "POST":
+        access = _access(request, slug, "channel.connect")
+        try:
+            actions.connect_channel(
+                workspace=access.workspace,
+                actor=access.user,
+                channel_id=request.POST.get("channel", ""),
+                service=request.POST.get("service", "").strip().rstrip("/"),
+                handle=request.POST.get("handle", "").strip(),
+                secret=request.POST.get("secret", ""),
+            )
+        except ActionError as exc:
+            error, status = exc.message, 422
+        else:
+            messages.success(request, "Channel connected.")
+            return redirect("channels", slug=slug)
+    accounts = {a.channel_id: a for a in ChannelAccount.objects.filter(workspace=access.workspace)}
+    rows = [(c, accounts.get(c.id)) for c in link.plan.channels]
+    return render(
+        request,
+        "publishing/channels.html",
+        {"access": access, "rows": rows, "error": error, "may_connect": access.may("channel.connect"), "values": request.POST},
+        status=status,
+    )
