@@ -44,5 +44,7 @@ class Command(BaseCommand):
             return
         parts = [INTRO]
         for check in sorted(REGISTRY.values(), key=lambda c: c.code):
-            parts.append(f"## `{check.code}` ({check.severity})\n\n**{check.title}.** {check.why}\n\n**Fix:** {check.fix}\n")
+            parts.append(
+                f"## `{check.code}` ({check.severity}{', calendar' if check.needs_workspace else ''})\n\n**{check.title}.** {check.why}\n\n**Fix:** {check.fix}\n"
+            )
         self.stdout.write("\n".join(parts), ending="")
