@@ -5,7 +5,7 @@ from django.urls import path
 
 from strata.accounts import views as accounts
 from strata.api import api
-from strata.publishing import calendar
+from strata.publishing import calendar, feeds
 from strata.publishing import views as posts
 from strata.strategy import views as plan
 from strata.strategy import views_sections as sections
@@ -39,6 +39,7 @@ urlpatterns = [
     path("w/<slug:slug>/posts/<int:post_id>/move/", calendar.move, name="post-move"),
     path("w/<slug:slug>/posts/<int:post_id>/<str:action>/", posts.transition, name="post-transition"),
     path("w/<slug:slug>/channels/", posts.channels, name="channels"),
+    path("feeds/<slug:slug>/<str:channel_id>.atom", feeds.channel_feed, name="channel-feed"),
     path("api/v1/", api.urls),
 ]
 

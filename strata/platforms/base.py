@@ -92,6 +92,7 @@ class OutcomeUnknown(PlatformError):
 
 class Adapter(Protocol):
     name: str
+    needs_secret: bool  # False where Strata itself is the platform (its own feed)
     # True when publishing again with the same keys cannot make a second copy, so an unknown
     # outcome may be retried; False when only a person can tell (e-mail).
     idempotent: bool

@@ -52,7 +52,7 @@ def connect_channel(
     adapter = adapter_for(channel.platform)
     if adapter is None:
         raise ActionError(f"Strata cannot publish to {channel.platform} yet", field="channel")
-    if not secret.strip():
+    if adapter.needs_secret and not secret.strip():
         raise ActionError("the password or token is empty", field="secret")
     remote = ""
     if verify:

@@ -55,7 +55,8 @@ def _status(exc: RequestErrorBase) -> int | None:
 
 class BlueskyAdapter:
     name = "bluesky"
-    idempotent = True  # a record key can be written once only
+    idempotent = True
+    needs_secret = True  # a record key can be written once only
 
     def limits(self, credentials: Credentials | None) -> Limits:
         return Limits(max_length=MAX_GRAPHEMES, max_media=4, requires_alt_text=True)

@@ -38,6 +38,7 @@ TIMEOUT = 20
 class MastodonAdapter:
     name = "mastodon"
     idempotent = True
+    needs_secret = True
 
     def _client(self, credentials: Credentials) -> Mastodon:
         return Mastodon(

@@ -1,0 +1,37 @@
+"""An Atom feed that Strata serves itself: publishing adds the entry to the channel's feed.
+
+Nothing leaves the machine, so publishing cannot fail half-way: the entry is the published
+variant, listed by the feed view in strata/publishing/feeds.py."""
+
+from __future__ import annotations
+
+from strata.platforms.base import Credentials, Limits, Outgoing, Part, Problem, Published
+
+MAX_LENGTH = 100_000
+
+
+class FeedAdapter:
+    name = "rss"
+    idempotent = True
+    needs_secret = False
+
+    def limits(self, credentials: Credentials | None) -> Limits:
+        return Limits(max_length=MAX_LENGTH, max_media=0)
+
+    def check(self, parts: tuple[Part, ...], limits: Limits) -> list[Problem]:
+        problems = [Problem("error", "a feed entry needs text", i) for i, p in enumerate(parts) if not p.text.strip()]
+        problems += [
+            Problem("error", "feed entries carry no images yet; link to the picture instead", i) for i, p in enumerate(parts) if p.media
+        ]
+        return problems
+
+    def verify(self, credentials: Credentials) -> str:
+        return credentials.service  # the feed's address
+
+    def publish(self, credentials: Credentials, outgoing: Outgoing) -> Published:
+        return Published(
+            remote_id=f"tag:strata,{outgoing.keys[0]}", url=credentials.service, remote_ids=(f"tag:strata,{outgoing.keys[0]}",)
+        )
+
+    def lookup(self, credentials: Credentials, outgoing: Outgoing) -> Published | None:
+        return self.publish(credentials, outgoing)

@@ -1,0 +1,81 @@
+"""An outgoing webhook: each variant is POSTed as JSON to the channel's URL, signed with
+HMAC-SHA256 of the body under the channel's secret (header X-Strata-Signature: sha256=…), with
+the variant's key as Idempotency-Key so that the receiver can drop a repeat."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+import httpx
+
+from strata.platforms.base import (
+    Credentials,
+    Limits,
+    OutcomeUnknown,
+    Outgoing,
+    Part,
+    PermanentError,
+    Problem,
+    Published,
+    RateLimited,
+    TransientError,
+)
+
+TIMEOUT = 15.0
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+class WebhookAdapter:
+    name = "webhook"
+    idempotent = True  # the receiver is told the key; a receiver that ignores it may see a repeat
+    needs_secret = True
+
+    def limits(self, credentials: Credentials | None) -> Limits:
+        return Limits(max_length=100_000, max_media=0)
+
+    def check(self, parts: tuple[Part, ...], limits: Limits) -> list[Problem]:
+        return [Problem("error", "nothing to send", i) for i, p in enumerate(parts) if not p.text.strip()]
+
+    def verify(self, credentials: Credentials) -> str:
+        if not credentials.service.startswith(("http://", "https://")):
+            raise PermanentError(f"{credentials.service!r} is not an http(s) address")
+        return credentials.service
+
+    def publish(self, credentials: Credentials, outgoing: Outgoing) -> Published:
+        self.verify(credentials)
+        body = json.dumps(
+            {
+                "id": outgoing.keys[0],
+                "title": outgoing.title,
+                "parts": [{"text": p.text, "link": p.link} for p in outgoing.parts],
+            }
+        ).encode()
+        headers = {
+            "content-type": "application/json",
+            "idempotency-key": outgoing.keys[0],
+            "x-strata-signature": sign(credentials.secret, body),
+        }
+        try:
+            response = httpx.post(credentials.service, content=body, headers=headers, timeout=TIMEOUT)
+        except httpx.ConnectError as exc:
+            raise TransientError(f"cannot reach {credentials.service}: {exc}") from None
+        except httpx.HTTPError as exc:
+            raise OutcomeUnknown(f"no answer from {credentials.service}: {exc}") from None
+        if response.status_code == 429:
+            retry = response.headers.get("retry-after", "")
+            raise RateLimited("the receiver asked to slow down (429)", retry_after=float(retry) if retry.isdigit() else 60.0)
+        if response.status_code >= 500:
+            raise TransientError(f"the receiver answered {response.status_code}")
+        if response.status_code in (401, 403):
+            raise PermanentError(f"the receiver refused the signature ({response.status_code}); connect the channel again")
+        if response.status_code >= 400:
+            raise PermanentError(f"the receiver refused the message ({response.status_code}): {response.text[:200]}")
+        return Published(remote_id=outgoing.keys[0], url=credentials.service, remote_ids=(outgoing.keys[0],))
+
+    def lookup(self, credentials: Credentials, outgoing: Outgoing) -> Published | None:
+        return None  # sending again with the same Idempotency-Key is the check
