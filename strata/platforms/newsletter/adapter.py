@@ -7,6 +7,7 @@ is made from the variant's key, so that a mailing list can recognise a repeat.""
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -95,10 +96,8 @@ class NewsletterAdapter:
                 raise TransientError(f"the mail server said {exc.smtp_code}: try later") from None
             raise PermanentError(f"the mail server refused the message ({exc.smtp_code})") from None
         finally:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 server.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
         if refused:
             raise PermanentError(f"the mail server refused: {', '.join(refused)}")
         return Published(remote_id=message["Message-ID"], remote_ids=(message["Message-ID"],))
