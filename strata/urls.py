@@ -39,6 +39,7 @@ urlpatterns = [
     path("w/<slug:slug>/posts/<int:post_id>/move/", calendar.move, name="post-move"),
     path("w/<slug:slug>/posts/<int:post_id>/<str:action>/", posts.transition, name="post-transition"),
     path("w/<slug:slug>/channels/", posts.channels, name="channels"),
+    path("w/<slug:slug>/posts.csv/", posts.csv_page, name="posts-csv"),
     path("feeds/<slug:slug>/<str:channel_id>.atom", feeds.channel_feed, name="channel-feed"),
     path("api/v1/", api.urls),
 ]

@@ -152,3 +152,42 @@ def channels(request: HttpRequest, slug: str) -> HttpResponse:
         {"access": access, "rows": rows, "error": error, "may_connect": access.may("channel.connect"), "values": request.POST},
         status=status,
     )
+
+
+@login_required
+def csv_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """Import posts from CSV (dry run first), or download them all."""
+    from strata.publishing import csvio
+
+    access = _access(request, slug)
+    if request.GET.get("download"):
+        response = HttpResponse(csvio.export(access.workspace), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{slug}-posts.csv"'
+        return response
+    report, status, upload = None, 200, request.FILES.get("file")
+    if request.method == "POST":
+        access = _access(request, slug, "post.write")
+        raw = upload.read(csvio.MAX_BYTES + 1) if upload else b""
+        if request.POST.get("confirm"):
+            schedule = bool(request.POST.get("schedule")) and access.may("post.approve") and access.may("post.schedule")
+            try:
+                made = csvio.import_posts(workspace=access.workspace, actor=access.user, raw=raw, schedule=schedule)
+            except ActionError as exc:
+                messages.error(request, exc.message)
+                status = 422
+            else:
+                messages.success(request, f"Imported {len(made)} post(s).")
+                return redirect("calendar", slug=slug)
+        report = csvio.read(access.workspace, raw)
+        status = 422 if report.errors else status
+    return render(
+        request,
+        "publishing/csv.html",
+        {
+            "access": access,
+            "report": report,
+            "columns": csvio.COLUMNS,
+            "may_schedule": access.may("post.approve") and access.may("post.schedule"),
+        },
+        status=status,
+    )
