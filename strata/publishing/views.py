@@ -66,7 +66,7 @@ def detail(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         "copies": similar_pairs((v.channel_id, v.text) for v in variants),
         "kind": link.kind_of(post.kind, post.pillar_id),
         "serves": link.serves_objective(post.objective_id, post.pillar_id),
-        "may": {p: access.may(p) for p in ("post.write", "post.approve", "post.schedule", "post.media")},
+        "may": {p.split(".")[1]: access.may(p) for p in ("post.write", "post.approve", "post.schedule", "post.media")},
         "tz": access.workspace.timezone,
         "mix_warning": request.session.pop("mix_warning", None),
     }
