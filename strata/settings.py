@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from strata.env import env_bool, env_int, env_list, env_str, secret_key
+from strata.env import SettingsError, env_bool, env_int, env_list, env_str, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("STRATA_DATA_DIR", str(BASE_DIR.parent / "var")))
@@ -84,7 +84,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The embedded default keeps tasks in the database; at scale, TASKS_BACKEND=django_tasks_rq.RQBackend
+# puts them on Redis (REDIS_URL) for `strata rqworker --job-class django_tasks_rq.Job default`.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+    if not REDIS_URL:
+        raise SettingsError("TASKS_BACKEND=django_tasks_rq.RQBackend needs REDIS_URL")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 900}}
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [

@@ -7,8 +7,11 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.timezone import now
 
 from strata.publishing.delivery import run_once, worker_name
+from strata.publishing.models import Variant
+from strata.publishing.tasks import BATCH, deliver_due
 
 
 class Command(BaseCommand):
@@ -17,9 +20,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="deliver everything that is due now, then exit")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between looks when nothing is due")
+        parser.add_argument(
+            "--enqueue",
+            type=int,
+            metavar="N",
+            default=0,
+            help="do not deliver here: enqueue up to N delivery tasks for the task workers whenever something is due",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         worker = worker_name()
+        if options["enqueue"]:
+            self.enqueue(options)
+            return
         if options["once"]:
             handled = run_once(worker=worker)
             self.stdout.write(f"delivered {handled} due variant(s)")
@@ -36,3 +49,15 @@ class Command(BaseCommand):
         while not stopping:
             if not run_once(worker=worker, limit=50):
                 time.sleep(options["interval"])
+
+    def enqueue(self, options: dict[str, Any]) -> None:
+        """One task per BATCH due variants, at most N at a time; the tasks claim as workers do."""
+        while True:
+            due = Variant.objects.filter(state=Variant.State.SCHEDULED, next_attempt_at__lte=now()).count()
+            tasks = min(options["enqueue"], -(-due // BATCH))
+            for _ in range(tasks):
+                deliver_due.enqueue()
+            if options["once"]:
+                self.stdout.write(f"enqueued {tasks} delivery task(s) for {due} due variant(s)")
+                return
+            time.sleep(options["interval"] if not tasks else max(options["interval"], 2.0))

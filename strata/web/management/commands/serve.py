@@ -52,5 +52,5 @@ class Command(BaseCommand):
         try:
             serve(application, host=options["host"], port=options["port"], threads=options["threads"], ident="strata")
         finally:
-            if worker is not None:
+            for worker in workers:
                 worker.terminate()
