@@ -37,12 +37,18 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if not options["no_demo"] and not User.objects.exists():
             call_command("demo", stdout=io.StringIO())  # the login is printed below, once
-        worker = None
-        if not options["no_worker"] and settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "strata.cli", "db_worker", "--queue-name", "*", "--no-reload", "--verbosity", "0"]
-            )
-            atexit.register(worker.terminate)
+        workers: list[subprocess.Popen[bytes]] = []
+        if not options["no_worker"]:
+            # The publisher (exactly-once delivery of due posts) and the task worker (e-mails).
+            workers.append(subprocess.Popen([sys.executable, "-m", "strata.cli", "worker"], stdout=subprocess.DEVNULL))
+            if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+                workers.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "strata.cli", "db_worker", "--queue-name", "*", "--no-reload", "--verbosity", "0"]
+                    )
+                )
+            for worker in workers:
+                atexit.register(worker.terminate)
             signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         from strata.strategy.management.commands.demo import Command as Demo
 
