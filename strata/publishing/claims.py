@@ -1,0 +1,125 @@
+"""The hot path of delivery in plain SQL: claiming a due variant and recording a success.
+
+The ORM spent twenty times longer building these few statements than the database spent
+running them (docs/benchmarks.md); they are fixed, so they are written out once here. Each
+claim is still a single statement that only one worker can win, one row per transaction:
+
+    UPDATE variant SET state = 'publishing' … WHERE id = (the oldest due id) AND state = 'scheduled'
+    RETURNING …
+
+On PostgreSQL the inner SELECT takes the row with FOR UPDATE SKIP LOCKED, so that workers
+pass over rows another worker is claiming instead of waiting for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils.dateparse import parse_datetime
+
+V, P, A, E = "publishing_variant", "publishing_post", "publishing_attempt", "publishing_postevent"
+FINAL = ("published", "failed", "unconfirmed", "missed")
+
+
+@dataclass
+class Claimed:
+    """A claimed variant: what delivery needs, read in the claiming statement itself."""
+
+    pk: int
+    post_id: int
+    workspace_id: int
+    title: str
+    channel_id: str
+    platform: str
+    text: str
+    link: str
+    thread: list[str]
+    keys: list[str]
+    due_at: dt.datetime | None
+    attempts: int
+    check_first: bool
+
+    @property
+    def parts(self) -> list[str]:
+        return [self.text, *self.thread]
+
+
+def _db_time(value: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _py_time(value: Any) -> dt.datetime | None:
+    """A datetime read by plain SQL: SQLite hands back naive UTC (text or datetime), PostgreSQL aware."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
+    return parsed.replace(tzinfo=dt.UTC) if parsed is not None and parsed.tzinfo is None else parsed
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def claim_one(*, worker: str, at: dt.datetime, now: dt.datetime) -> Claimed | None:
+    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    sql = (
+        f"UPDATE {V} SET state = 'publishing', claimed_at = %s, claimed_by = %s "
+        f"WHERE id = (SELECT id FROM {V} WHERE state = 'scheduled' AND next_attempt_at <= %s ORDER BY next_attempt_at LIMIT 1{lock}) "
+        f"AND state = 'scheduled' "
+        f"RETURNING id, post_id, channel_id, platform, text, link, thread, keys, due_at, attempts, check_first"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [_db_time(now), worker, _db_time(at)])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        cursor.execute(f"SELECT workspace_id, title FROM {P} WHERE id = %s", [row[1]])
+        workspace_id, title = cursor.fetchone()
+    return Claimed(
+        pk=row[0], post_id=row[1], workspace_id=workspace_id, title=title, channel_id=row[2], platform=row[3], text=row[4],
+        link=row[5], thread=_json(row[6]), keys=_json(row[7]), due_at=_py_time(row[8]), attempts=row[9], check_first=bool(row[10]),
+    )
+
+
+def start_attempt(*, variant: Claimed, worker: str, now: dt.datetime) -> int:
+    """The attempt row, committed before the platform is called."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {A} (variant_id, number, worker, started_at, outcome, detail) VALUES (%s, %s, %s, %s, '', '') RETURNING id",
+            [variant.pk, variant.attempts + 1, worker, _db_time(now)],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def media_of(variant_id: int) -> list[tuple[int, str, str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT part, file, mime, alt FROM publishing_media WHERE variant_id = %s ORDER BY id", [variant_id])
+        return list(cursor.fetchall())
+
+
+def record_published(*, variant: Claimed, attempt_id: int, outcome: str, remote_id: str, url: str, remote_ids: list[str], now: dt.datetime) -> None:
+    """The outcome, the variant and (when it was the last one waiting) the post, in one transaction."""
+    stamp = _db_time(now)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {A} SET outcome = %s, detail = %s, finished_at = %s WHERE id = %s", [outcome, remote_id, stamp, attempt_id])
+        cursor.execute(
+            f"UPDATE {V} SET state = 'published', attempts = %s, remote_id = %s, remote_url = %s, remote_ids = %s, published_at = %s, "
+            f"last_error = '', check_first = %s, claimed_by = '', claimed_at = NULL WHERE id = %s",
+            [variant.attempts + 1, remote_id, url, json.dumps(remote_ids), stamp, False, variant.pk],
+        )
+        settle_post(cursor, variant.post_id, now)
+
+
+def settle_post(cursor: Any, post_id: int, now: dt.datetime) -> None:
+    """A scheduled post's state follows its variants once none of them is waiting any more."""
+    cursor.execute(f"SELECT state FROM {V} WHERE post_id = %s", [post_id])
+    states = {row[0] for row in cursor.fetchall()}
+    if not states <= set(FINAL):
+        return
+    post_state = next((s for s in ("unconfirmed", "failed", "missed") if s in states), "published")
+    cursor.execute(f"UPDATE {P} SET state = %s, updated_at = %s WHERE id = %s AND state <> %s", [post_state, _db_time(now), post_id, post_state])
+    if cursor.rowcount:
+        cursor.execute(f"INSERT INTO {E} (post_id, kind, text, at) VALUES (%s, %s, '', %s)", [post_id, post_state, _db_time(now)])
