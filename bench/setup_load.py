@@ -32,13 +32,21 @@ def make_variants(workspace: Workspace, count: int, *, first_due: dt.datetime | 
     batch = 5000
     for offset in range(0, count, batch):
         size = min(batch, count - offset)
-        posts = Post.objects.bulk_create([Post(workspace=workspace, objective_id="o", state=Post.State.SCHEDULED, scheduled_at=start) for _ in range(size)])
-        Variant.objects.bulk_create([
-            Variant(
-                post=post, channel_id="noop", platform="other", text=f"load {offset + i}", keys=[make_tid()],
-                state=Variant.State.SCHEDULED,
-                due_at=(due := start + dt.timedelta(seconds=(offset + i) / per_second) if per_second else start),
-                next_attempt_at=due,
-            )
-            for i, post in enumerate(posts)
-        ])
+        posts = Post.objects.bulk_create(
+            [Post(workspace=workspace, objective_id="o", state=Post.State.SCHEDULED, scheduled_at=start) for _ in range(size)]
+        )
+        Variant.objects.bulk_create(
+            [
+                Variant(
+                    post=post,
+                    channel_id="noop",
+                    platform="other",
+                    text=f"load {offset + i}",
+                    keys=[make_tid()],
+                    state=Variant.State.SCHEDULED,
+                    due_at=(due := start + dt.timedelta(seconds=(offset + i) / per_second) if per_second else start),
+                    next_attempt_at=due,
+                )
+                for i, post in enumerate(posts)
+            ]
+        )

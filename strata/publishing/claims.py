@@ -59,6 +59,18 @@ def _py_time(value: Any) -> dt.datetime | None:
     return parsed.replace(tzinfo=dt.UTC) if parsed is not None and parsed.tzinfo is None else parsed
 
 
+def _relaxed(cursor: Any) -> None:
+    """On PostgreSQL, let this transaction commit without waiting for the disk.
+
+    Safe here, and only here: the one write that must be on disk before a platform is called
+    is the attempt row (start_attempt, a normal commit), and its commit flushes everything
+    written before it, this claim included. A lost claim leaves the variant due, to be claimed
+    again; a lost outcome leaves an attempt without outcome, which recovery treats as unknown
+    and checks on the platform before anything is sent again."""
+    if connection.vendor == "postgresql":
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
 def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
@@ -72,6 +84,7 @@ def claim_one(*, worker: str, at: dt.datetime, now: dt.datetime) -> Claimed | No
         f"RETURNING id, post_id, channel_id, platform, text, link, thread, keys, due_at, attempts, check_first"
     )
     with transaction.atomic(), connection.cursor() as cursor:
+        _relaxed(cursor)
         cursor.execute(sql, [_db_time(now), worker, _db_time(at)])
         row = cursor.fetchone()
         if row is None:
@@ -79,8 +92,19 @@ def claim_one(*, worker: str, at: dt.datetime, now: dt.datetime) -> Claimed | No
         cursor.execute(f"SELECT workspace_id, title FROM {P} WHERE id = %s", [row[1]])
         workspace_id, title = cursor.fetchone()
     return Claimed(
-        pk=row[0], post_id=row[1], workspace_id=workspace_id, title=title, channel_id=row[2], platform=row[3], text=row[4],
-        link=row[5], thread=_json(row[6]), keys=_json(row[7]), due_at=_py_time(row[8]), attempts=row[9], check_first=bool(row[10]),
+        pk=row[0],
+        post_id=row[1],
+        workspace_id=workspace_id,
+        title=title,
+        channel_id=row[2],
+        platform=row[3],
+        text=row[4],
+        link=row[5],
+        thread=_json(row[6]),
+        keys=_json(row[7]),
+        due_at=_py_time(row[8]),
+        attempts=row[9],
+        check_first=bool(row[10]),
     )
 
 
@@ -100,10 +124,13 @@ def media_of(variant_id: int) -> list[tuple[int, str, str, str]]:
         return list(cursor.fetchall())
 
 
-def record_published(*, variant: Claimed, attempt_id: int, outcome: str, remote_id: str, url: str, remote_ids: list[str], now: dt.datetime) -> None:
+def record_published(
+    *, variant: Claimed, attempt_id: int, outcome: str, remote_id: str, url: str, remote_ids: list[str], now: dt.datetime
+) -> None:
     """The outcome, the variant and (when it was the last one waiting) the post, in one transaction."""
     stamp = _db_time(now)
     with transaction.atomic(), connection.cursor() as cursor:
+        _relaxed(cursor)
         cursor.execute(f"UPDATE {A} SET outcome = %s, detail = %s, finished_at = %s WHERE id = %s", [outcome, remote_id, stamp, attempt_id])
         cursor.execute(
             f"UPDATE {V} SET state = 'published', attempts = %s, remote_id = %s, remote_url = %s, remote_ids = %s, published_at = %s, "
@@ -120,6 +147,8 @@ def settle_post(cursor: Any, post_id: int, now: dt.datetime) -> None:
     if not states <= set(FINAL):
         return
     post_state = next((s for s in ("unconfirmed", "failed", "missed") if s in states), "published")
-    cursor.execute(f"UPDATE {P} SET state = %s, updated_at = %s WHERE id = %s AND state <> %s", [post_state, _db_time(now), post_id, post_state])
+    cursor.execute(
+        f"UPDATE {P} SET state = %s, updated_at = %s WHERE id = %s AND state <> %s", [post_state, _db_time(now), post_id, post_state]
+    )
     if cursor.rowcount:
         cursor.execute(f"INSERT INTO {E} (post_id, kind, text, at) VALUES (%s, %s, '', %s)", [post_id, post_state, _db_time(now)])

@@ -135,15 +135,24 @@ def deliver(variant: Claimed, *, worker: str, context: RunContext | None = None)
     context = context or RunContext()
     missed_after = context.missed_after_for(variant.workspace_id)
     if variant.due_at and now() - variant.due_at > missed_after:
-        return _finish(variant, None, Variant.State.MISSED, f"it was due at {variant.due_at.isoformat()}, more than {missed_after} ago; decide whether to send it late")
+        return _finish(
+            variant,
+            None,
+            Variant.State.MISSED,
+            f"it was due at {variant.due_at.isoformat()}, more than {missed_after} ago; decide whether to send it late",
+        )
     account = context.account(variant.workspace_id, variant.channel_id)
     adapter = adapter_for(variant.platform)
     if account is None or adapter is None:
-        return _finish(variant, None, Variant.State.FAILED, f"channel '{variant.channel_id}' is not connected; connect it, then schedule again")
+        return _finish(
+            variant, None, Variant.State.FAILED, f"channel '{variant.channel_id}' is not connected; connect it, then schedule again"
+        )
     if account.broken:
         return _finish(variant, None, Variant.State.FAILED, f"channel '{variant.channel_id}' needs to be connected again: {account.broken}")
     if account.rate_limited_until and account.rate_limited_until > now():
-        Variant.objects.filter(pk=variant.pk).update(state=Variant.State.SCHEDULED, next_attempt_at=account.rate_limited_until, claimed_by="", claimed_at=None)
+        Variant.objects.filter(pk=variant.pk).update(
+            state=Variant.State.SCHEDULED, next_attempt_at=account.rate_limited_until, claimed_by="", claimed_at=None
+        )
         return Result(Variant.State.SCHEDULED, "waiting for the platform's rate limit")
     try:
         credentials = account.credentials()
@@ -158,7 +167,13 @@ def deliver(variant: Claimed, *, worker: str, context: RunContext | None = None)
             if found is not None:
                 return _published(variant, attempt, found, Attempt.Outcome.ALREADY_PUBLISHED)
             if not adapter.idempotent:
-                return _finish(variant, attempt, Variant.State.UNCONFIRMED, "an earlier attempt may have gone out and the platform cannot tell; check and decide", Attempt.Outcome.UNKNOWN)
+                return _finish(
+                    variant,
+                    attempt,
+                    Variant.State.UNCONFIRMED,
+                    "an earlier attempt may have gone out and the platform cannot tell; check and decide",
+                    Attempt.Outcome.UNKNOWN,
+                )
         published = adapter.publish(credentials, outgoing)
     except RateLimited as exc:
         until = now() + dt.timedelta(seconds=exc.retry_after or 60)
@@ -175,7 +190,13 @@ def deliver(variant: Claimed, *, worker: str, context: RunContext | None = None)
             return _finish(variant, attempt, Variant.State.UNCONFIRMED, exc.message, Attempt.Outcome.UNKNOWN)
         return _retry(variant, attempt, Attempt.Outcome.UNKNOWN, exc.message, check_first=True)
     except TransientError as exc:
-        return _retry(variant, attempt, Attempt.Outcome.TRANSIENT, exc.message, at=now() + dt.timedelta(seconds=exc.retry_after) if exc.retry_after else None)
+        return _retry(
+            variant,
+            attempt,
+            Attempt.Outcome.TRANSIENT,
+            exc.message,
+            at=now() + dt.timedelta(seconds=exc.retry_after) if exc.retry_after else None,
+        )
     except Exception as exc:  # an adapter bug must not leave the variant claimed forever
         log.exception("publishing variant %s failed unexpectedly", variant.pk)
         return _retry(variant, attempt, Attempt.Outcome.UNKNOWN, f"unexpected error: {exc!r}", check_first=True)
@@ -188,7 +209,14 @@ def backoff(attempts: int) -> float:
 
 
 def _retry(
-    variant: Claimed, attempt: int, outcome: str, detail: str, *, at: dt.datetime | None = None, check_first: bool = False, count: bool = True
+    variant: Claimed,
+    attempt: int,
+    outcome: str,
+    detail: str,
+    *,
+    at: dt.datetime | None = None,
+    check_first: bool = False,
+    count: bool = True,
 ) -> Result:
     attempts = variant.attempts + (1 if count else 0)
     if attempts >= MAX_ATTEMPTS:
@@ -197,16 +225,26 @@ def _retry(
     with transaction.atomic():
         Attempt.objects.filter(pk=attempt).update(outcome=outcome, detail=detail[:5000], finished_at=now())
         Variant.objects.filter(pk=variant.pk).update(
-            state=Variant.State.SCHEDULED, attempts=attempts, next_attempt_at=at or now() + dt.timedelta(seconds=backoff(attempts)),
-            last_error=detail[:5000], check_first=check_first or variant.check_first, claimed_by="", claimed_at=None,
+            state=Variant.State.SCHEDULED,
+            attempts=attempts,
+            next_attempt_at=at or now() + dt.timedelta(seconds=backoff(attempts)),
+            last_error=detail[:5000],
+            check_first=check_first or variant.check_first,
+            claimed_by="",
+            claimed_at=None,
         )
     return Result(Variant.State.SCHEDULED, detail)
 
 
 def _published(variant: Claimed, attempt: int, published: Published, outcome: str) -> Result:
     record_published(
-        variant=variant, attempt_id=attempt, outcome=outcome, remote_id=published.remote_id, url=published.url,
-        remote_ids=list(published.remote_ids), now=now(),
+        variant=variant,
+        attempt_id=attempt,
+        outcome=outcome,
+        remote_id=published.remote_id,
+        url=published.url,
+        remote_ids=list(published.remote_ids),
+        now=now(),
     )
     return Result(Variant.State.PUBLISHED, published.remote_id)
 
@@ -219,7 +257,9 @@ def _finish(variant: Claimed, attempt: int | None, state: str, detail: str, outc
             state=state, attempts=variant.attempts + (1 if attempt else 0), last_error=detail[:5000], claimed_by="", claimed_at=None
         )
         label = variant.title or variant.text[:60]
-        Notification.objects.create(workspace_id=variant.workspace_id, post_id=variant.post_id, text=f"{label} on {variant.channel_id}: {state}. {detail}")
+        Notification.objects.create(
+            workspace_id=variant.workspace_id, post_id=variant.post_id, text=f"{label} on {variant.channel_id}: {state}. {detail}"
+        )
         with connection.cursor() as cursor:
             settle_post(cursor, variant.post_id, now())
     return Result(state, detail)
