@@ -79,6 +79,10 @@ PAGES = [
         data={"channel": "acme-bsky", "service": "http://127.0.0.1:9", "handle": "x", "secret": "y"},
     ),
     Endpoint("calendar address", "post", "/w/acme/calendar/address/", WRITERS, ok=302),
+    Endpoint("add media", "post", "/w/acme/posts/{post}/media/", WRITERS | {"creative"}, ok=302, data={"channel": "acme-bsky", "alt": "x"}),
+    Endpoint("publishing settings", "post", "/w/acme/publishing-settings/", OWNERS, ok=302, data={"missed_after_minutes": "30"}),
+    Endpoint("posts csv", "get", "/w/acme/posts.csv/", EVERYONE),
+    Endpoint("notification done", "post", "/w/acme/notifications/1/done/", WRITERS, ok=302),
 ]
 
 API = [

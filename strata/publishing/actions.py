@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.timezone import now
@@ -14,7 +14,7 @@ from strata.platforms.base import Credentials, Limits, Part, PlatformError, Prob
 from strata.platforms.bluesky.tid import make_tid
 from strata.platforms.registry import adapter_for
 from strata.publishing.mix import MixWarning, mix_after
-from strata.publishing.models import ChannelAccount, Post, PostEvent, PublishingSettings, Variant
+from strata.publishing.models import ChannelAccount, Media, Post, PostEvent, PublishingSettings, Variant
 from strata.publishing.planlink import PlanLink
 
 
@@ -33,7 +33,6 @@ class PostInput:
     objective_id: str = ""
     pillar_id: str = ""
     kind: str = ""
-    problems: dict[str, list[Problem]] = field(default_factory=dict)
 
 
 def settings_for(workspace: Workspace) -> PublishingSettings:
@@ -244,3 +243,40 @@ def unschedule(*, post: Post, actor: User | None) -> Post:
         post.save(update_fields=["state", "scheduled_at", "updated_at"])
         _event(post, actor, "unscheduled")
     return post
+
+
+IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF87a": "image/gif", b"GIF89a": "image/gif"}
+MAX_IMAGE_BYTES = 1_000_000  # Bluesky's blob limit for images
+
+
+def add_media(*, post: Post, actor: User | None, channel_id: str, data: bytes, alt: str, part: int = 0) -> Media:
+    """Attach an image (with its alt text) to a variant that has not gone out yet."""
+    variant = post.variants.filter(channel_id=channel_id).first()
+    if variant is None:
+        raise ActionError(f"this post has no variant for '{channel_id}'", field="channel")
+    if variant.state not in (Variant.State.PENDING, Variant.State.SCHEDULED):
+        raise Conflict("this variant is being published or was published; its media can no longer change")
+    mime = next((m for magic, m in IMAGE_TYPES.items() if data.startswith(magic)), None)
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        mime = "image/webp"
+    if mime is None:
+        raise ActionError("this is not a PNG, JPEG, GIF or WebP image", field="file")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ActionError(f"the image is {len(data) / 1e6:.1f} MB; at most 1 MB", field="file")
+    if not alt.strip():
+        raise ActionError("describe the image for people who cannot see it (alt text)", field="alt")
+    if part >= len(variant.parts):
+        raise ActionError("that part of the thread does not exist", field="part")
+    from django.core.files.base import ContentFile
+
+    extension = mime.split("/")[1].replace("jpeg", "jpg")
+    media = Media.objects.create(
+        variant=variant,
+        part=part,
+        file=ContentFile(data, name=f"{variant.keys[0]}.{extension}"),
+        mime=mime,
+        alt=alt.strip()[:2000],
+        added_by=actor,
+    )
+    _event(post, actor, "media", f"image for {channel_id}: {alt.strip()[:100]}")
+    return media

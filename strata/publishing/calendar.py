@@ -19,7 +19,7 @@ from strata.accounts.actions import ActionError
 from strata.accounts.models import Workspace
 from strata.publishing import actions
 from strata.publishing.mix import MixWarning, channel_mix
-from strata.publishing.models import Post, PublishingSettings
+from strata.publishing.models import Notification, Post, PublishingSettings
 from strata.publishing.planlink import PlanLink
 from strata.publishing.views import _access, _post
 
@@ -110,6 +110,7 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
         },
         "mix": mix,
         "unscheduled": unscheduled,
+        "attention": Notification.objects.filter(workspace=access.workspace, resolved_at=None).order_by("-created_at")[:20],
         "today": now().astimezone(tz).date(),
         "may_schedule": access.may("post.schedule"),
         "may_write": access.may("post.write"),

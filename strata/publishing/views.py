@@ -15,7 +15,7 @@ from strata.accounts.scoping import Access, workspace_access
 from strata.publishing import actions
 from strata.publishing.compose import form_to_input, options, parse_local, preview
 from strata.publishing.mix import MixWarning
-from strata.publishing.models import ChannelAccount, Post
+from strata.publishing.models import ChannelAccount, Notification, Post
 from strata.publishing.planlink import PlanLink
 from strata.publishing.similarity import similar_pairs
 
@@ -191,3 +191,52 @@ def csv_page(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def media_add(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    access = _access(request, slug, "post.media")
+    post = _post(access, post_id)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ActionError("choose an image", field="file")
+        actions.add_media(
+            post=post,
+            actor=access.user,
+            channel_id=request.POST.get("channel", ""),
+            data=upload.read(actions.MAX_IMAGE_BYTES + 1),
+            alt=request.POST.get("alt", ""),
+        )
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Image added.")
+    return redirect("post-detail", slug=slug, post_id=post.pk)
+
+
+@login_required
+@require_POST
+def settings_save(request: HttpRequest, slug: str) -> HttpResponse:
+    access = _access(request, slug, "workspace.manage")
+    settings = actions.settings_for(access.workspace)
+    settings.allow_posts_without_objective = bool(request.POST.get("allow_posts_without_objective"))
+    minutes = request.POST.get("missed_after_minutes", "")
+    if not minutes.isdigit() or not 1 <= int(minutes) <= 10080:
+        messages.error(request, "Missed after: a number of minutes from 1 to 10080 (a week).")
+    else:
+        settings.missed_after_minutes = int(minutes)
+        settings.save(update_fields=["allow_posts_without_objective", "missed_after_minutes"])
+        messages.success(request, "Publishing settings saved.")
+    return redirect("channels", slug=slug)
+
+
+@login_required
+@require_POST
+def notification_done(request: HttpRequest, slug: str, notification_id: int) -> HttpResponse:
+    access = _access(request, slug, "post.schedule")
+    from django.utils.timezone import now
+
+    Notification.objects.filter(workspace=access.workspace, pk=notification_id, resolved_at=None).update(resolved_at=now())
+    return redirect("calendar", slug=slug)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils.timezone import now
 
 from strata.accounts.models import Membership, User, Workspace
 from strata.accounts.roles import Role
@@ -21,6 +23,62 @@ DEMO_PLAN = Path(__file__).resolve().parents[2] / "demo.yaml"
 
 def login_file() -> Path:
     return Path(settings.DATA_DIR) / "demo-login.txt"
+
+
+def demo_posts(workspace: Workspace, user: User) -> None:
+    """A few posts in different states, so that the calendar has something to show. The demo's
+    channels are not connected: connect one (Channels) to publish for real."""
+    from django.apps import apps
+
+    if not apps.is_installed("strata.publishing"):
+        return
+    from strata.publishing import actions
+    from strata.publishing.models import Post
+
+    if Post.objects.filter(workspace=workspace).exists():
+        return
+    tz = workspace.tzinfo
+    today = now().astimezone(tz).date()
+
+    def at(days: int, hour: int) -> dt.datetime:
+        return dt.datetime.combine(today + dt.timedelta(days=days), dt.time(hour), tz)
+
+    def post(title: str, variants: list[tuple[str, str]], **kind: str) -> Post:
+        data = actions.PostInput(variants=[actions.VariantInput(c, t) for c, t in variants], title=title, **kind)
+        return actions.create_post(workspace=workspace, actor=user, data=data)
+
+    canal = post(
+        "Route of the week",
+        [
+            ("acme-bsky", "Route of the week: the Landwehr canal path, flat and car-free from Kreuzberg to Charlottenburg. #BikeToWork"),
+            (
+                "acme-mastodon",
+                "This week's commuter route follows the Landwehr canal: 9 km, almost no traffic lights, and two good coffee stops. Map and elevation profile on our site.",
+            ),
+        ],
+        pillar_id="routes",
+    )
+    actions.approve(post=canal, actor=user)
+    actions.schedule(post=canal, actor=user, at=at(2, 8))
+    chain = post(
+        "Quiet chain",
+        [("acme-help", "Squeaky chain? Wipe it, then one drop of oil per link, then wipe again. Questions welcome here.")],
+        pillar_id="repair-tips",
+    )
+    actions.approve(post=chain, actor=user)
+    actions.schedule(post=chain, actor=user, at=at(4, 17))
+    sale = post(
+        "Winter helmet sale",
+        [("acme-bsky", "Winter helmets are 20 % off until Sunday in every Acme shop.")],
+        objective_id="eu-awareness",
+        kind="promotional",
+    )
+    actions.submit(post=sale, actor=user)
+    post(
+        "Rain gear guide (draft)",
+        [("acme-mastodon", "What we wear when it pours: a short guide to staying dry on the way to work.")],
+        pillar_id="routes",
+    )
 
 
 class Command(BaseCommand):
@@ -53,6 +111,7 @@ class Command(BaseCommand):
                     source=PlanRevision.Source.DEMO,
                 )
             Membership.objects.get_or_create(user=user, workspace=workspace, defaults={"role": Role.OWNER})
+            demo_posts(workspace, user)
         self.stdout.write(self.login_text())
 
     @staticmethod
