@@ -37,6 +37,7 @@ urlpatterns = [
     path("w/<slug:slug>/posts/new/", posts.compose, name="post-new"),
     path("w/<slug:slug>/posts/<int:post_id>/", posts.detail, name="post-detail"),
     path("w/<slug:slug>/posts/<int:post_id>/move/", calendar.move, name="post-move"),
+    path("w/<slug:slug>/posts/<int:post_id>/edit/", posts.edit, name="post-edit"),
     path("w/<slug:slug>/posts/<int:post_id>/media/", posts.media_add, name="post-media"),
     path("w/<slug:slug>/posts/<int:post_id>/<str:action>/", posts.transition, name="post-transition"),
     path("w/<slug:slug>/publishing-settings/", posts.settings_save, name="publishing-settings"),

@@ -82,6 +82,8 @@ PAGES = [
     Endpoint("add media", "post", "/w/acme/posts/{post}/media/", WRITERS | {"creative"}, ok=302, data={"channel": "acme-bsky", "alt": "x"}),
     Endpoint("publishing settings", "post", "/w/acme/publishing-settings/", OWNERS, ok=302, data={"missed_after_minutes": "30"}),
     Endpoint("posts csv", "get", "/w/acme/posts.csv/", EVERYONE),
+    Endpoint("edit form", "get", "/w/acme/posts/{post}/edit/", WRITERS),
+    Endpoint("edit", "post", "/w/acme/posts/{post}/edit/", WRITERS, ok=302, data={"objective": "eu-awareness", "text.acme-bsky": "Edited"}),
     Endpoint("notification done", "post", "/w/acme/notifications/1/done/", WRITERS, ok=302),
 ]
 

@@ -199,3 +199,27 @@ def test_the_ical_feed_needs_its_token(personas: Any, client_for: Callable[[str]
     assert body.startswith("BEGIN:VCALENDAR\r\n")
     assert "In your calendar app\\; with\\, commas" in body.replace("\r\n ", "")
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
+
+
+def test_a_draft_can_be_edited_channel_by_channel_until_it_is_approved(
+    personas: Any, client_for: Callable[[str], Client], acme: Workspace
+) -> None:
+    post = new_post(acme, ("acme-bsky", "First words"), ("acme-mastodon", "Other first words"))
+    client = client_for("editor")
+    assert "First words" in client.get(f"/w/acme/posts/{post.pk}/edit/").content.decode()
+    response = client.post(
+        f"/w/acme/posts/{post.pk}/edit/",
+        {"objective": "eu-awareness", "text.acme-bsky": "Better words", "thread.acme-bsky": "A second part\n---\nA third"},
+    )
+    assert response.status_code == 302
+    variant = post.variants.get()
+    assert (variant.channel_id, variant.text, variant.thread, len(variant.keys)) == (
+        "acme-bsky",
+        "Better words",
+        ["A second part", "A third"],
+        3,
+    )
+    actions.approve(post=post, actor=None)
+    refused = client.post(f"/w/acme/posts/{post.pk}/edit/", {"objective": "eu-awareness", "text.acme-bsky": "Sneaky change"})
+    assert refused.status_code == 409
+    assert post.variants.get().text == "Better words"

@@ -132,6 +132,31 @@ def _validate(link: PlanLink, data: PostInput) -> None:
         raise ActionError("a post is social or promotional", field="kind")
 
 
+def update_post(*, post: Post, actor: User | None, data: PostInput) -> Post:
+    """Change a post that is not approved yet: its fields and its variants, channel by channel."""
+    link = PlanLink.of(post.workspace)
+    _validate(link, data)
+    with transaction.atomic():
+        post = _locked(post)
+        if post.state not in (Post.State.DRAFT, Post.State.IN_REVIEW):
+            raise Conflict(
+                f"only drafts and posts in review can be changed (this post is {post.get_state_display()}); send it back to draft first"
+            )
+        post.title, post.objective_id, post.pillar_id, post.kind = data.title[:200], data.objective_id, data.pillar_id, data.kind
+        post.save()
+        wanted = {v.channel_id: v for v in data.variants}
+        post.variants.exclude(channel_id__in=wanted).delete()
+        existing = {v.channel_id: v for v in post.variants.all()}
+        for channel_id, given in wanted.items():
+            variant = existing.get(channel_id) or Variant(post=post, channel_id=channel_id, platform=link.channels[channel_id].platform)
+            variant.text, variant.link, variant.thread = given.text, given.link, list(given.thread)
+            if len(variant.keys) != 1 + len(given.thread):  # keys are chosen per part, before anything was sent
+                variant.keys = [make_tid() for _ in range(1 + len(given.thread))]
+            variant.save()
+        _event(post, actor, "edited")
+    return post
+
+
 def _event(post: Post, actor: User | None, kind: str, text: str = "") -> None:
     PostEvent.objects.create(post=post, actor=actor, kind=kind, text=text)
 

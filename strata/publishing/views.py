@@ -52,6 +52,36 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+def edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    access = _access(request, slug, "post.write")
+    post = _post(access, post_id)
+    link = PlanLink.of(access.workspace)
+    error, status = "", 200
+    if request.method == "POST":
+        data = form_to_input(request.POST, link)
+        if request.headers.get("HX-Request"):
+            return render(
+                request, "publishing/_preview.html", {"preview": preview(access.workspace, data, link) if data.variants else None}
+            )
+        try:
+            actions.update_post(post=post, actor=access.user, data=data)
+        except ActionError as exc:
+            error, status = exc.message, exc.status
+        else:
+            messages.success(request, "Saved.")
+            return redirect("post-detail", slug=slug, post_id=post.pk)
+        values: Any = request.POST
+    else:
+        values = {"title": post.title, "objective": post.objective_id, "pillar": post.pillar_id, "kind": post.kind}
+        for v in post.variants.all():
+            values.update(
+                {f"text.{v.channel_id}": v.text, f"link.{v.channel_id}": v.link, f"thread.{v.channel_id}": "\n---\n".join(v.thread)}
+            )
+    context = {"access": access, "opts": options(link), "values": values, "preview": None, "error": error, "post": post}
+    return render(request, "publishing/compose.html", context, status=status)
+
+
+@login_required
 def detail(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     access = _access(request, slug)
     post = _post(access, post_id)
