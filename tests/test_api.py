@@ -102,3 +102,22 @@ def test_the_openapi_schema_documents_every_endpoint(db: Any) -> None:
     assert schema["info"]["title"] == "Strata API"
     assert {"/api/v1/workspaces/{slug}/review", "/api/v1/workspaces/{slug}/plan", "/api/v1/plan/check"} <= set(schema["paths"])
     assert "application/yaml" in schema["paths"]["/api/v1/workspaces/{slug}/plan"]["put"]["requestBody"]["content"]
+
+
+def test_posts_go_through_the_workflow_over_the_api(token_for: Callable[[str], str]) -> None:
+    editor, strategist = api(token_for("editor")), api(token_for("strategist"))
+    made = editor(
+        "post", "/workspaces/acme/posts", {"objective": "eu-awareness", "variants": [{"channel": "acme-bsky", "text": "From a script"}]}
+    )
+    assert made.status_code == 201
+    post_id = made.json()["id"]
+    assert editor("post", f"/workspaces/acme/posts/{post_id}/approve").status_code == 403
+    assert strategist("post", f"/workspaces/acme/posts/{post_id}/approve").json()["state"] == "approved"
+    naive = editor("post", f"/workspaces/acme/posts/{post_id}/schedule", {"at": "2031-01-01T09:00:00"})
+    assert naive.status_code == 422
+    scheduled = editor("post", f"/workspaces/acme/posts/{post_id}/schedule", {"at": "2031-01-01T09:00:00+01:00"})
+    assert scheduled.json()["state"] == "scheduled"
+    assert scheduled.json()["scheduled_at"].startswith("2031-01-01T08:00:00")
+    bad = editor("post", "/workspaces/acme/posts", {"variants": [{"channel": "nowhere", "text": "x"}]})
+    assert bad.status_code == 422
+    assert "no channel 'nowhere'" in bad.json()["detail"]
