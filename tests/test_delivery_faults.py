@@ -20,26 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEMO_PLAN
+from tests.servers.isolated import isolated_strata
 from tests.servers.pds import Pds
 
 POSTS = 300
-
-SETUP = """
-import datetime as dt, sys
-import django
-django.setup()
-from django.utils.timezone import now
-from strata.accounts.models import Workspace
-from strata.publishing import actions
-workspace = Workspace.objects.get(slug="acme")
-at = now() + dt.timedelta(seconds=3)
-for i in range(int(sys.argv[1])):
-    post = actions.create_post(workspace=workspace, actor=None, data=actions.PostInput(
-        variants=[actions.VariantInput("acme-bsky", f"Fault test post number {i}")], objective_id="eu-awareness"))
-    actions.approve(post=post, actor=None)
-    actions.schedule(post=post, actor=None, at=at, accept_mix_warning=True)
-"""
 
 
 @pytest.fixture
@@ -60,38 +44,16 @@ def database(tmp_path: Path) -> Iterator[str]:
 
 
 def test_killed_workers_never_double_post_or_drop_a_post(pds: Pds, database: str, tmp_path: Path) -> None:
-    account = pds.create_account(f"fault{uuid.uuid4().hex[:6]}")
-    env = {**os.environ, "DATABASE_URL": database, "STRATA_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "strata.settings"}
-
-    def strata(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "strata.cli", *args], env=env, capture_output=True, text=True, timeout=300, check=True)
-
-    strata("migrate", "--verbosity", "0")
-    strata("plan", "import", str(DEMO_PLAN), "--workspace", "acme")
-    (tmp_path / "pw").write_text(account.app_password)
-    strata(
-        "channel",
-        "connect",
-        "--workspace",
-        "acme",
-        "--channel",
-        "acme-bsky",
-        "--service",
-        pds.url,
-        "--handle",
-        account.handle,
-        "--password-file",
-        str(tmp_path / "pw"),
-    )
-    subprocess.run([sys.executable, "-c", SETUP, str(POSTS)], env=env, check=True, timeout=300)
-    time.sleep(3)
-
+    iso = isolated_strata(pds, database, tmp_path, posts=POSTS, prefix="Fault test post number")
     rng = random.Random(20261125)
     kills = 0
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "strata.cli", "worker", "--interval", "0.2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            [sys.executable, "-m", "strata.cli", "worker", "--interval", "0.2"],
+            env=iso.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         time.sleep(rng.uniform(0.4, 2.5))
         if worker.poll() is not None:
@@ -101,17 +63,16 @@ def test_killed_workers_never_double_post_or_drop_a_post(pds: Pds, database: str
         kills += 1
         states = Counter(
             v["state"]
-            for post in json.loads(strata("post", "list", "--workspace", "acme", "--format", "json").stdout)
+            for post in json.loads(iso.strata("post", "list", "--workspace", "acme", "--format", "json"))
             for v in post["variants"]
         )
         if states.get("scheduled", 0) + states.get("publishing", 0) == 0:
             break
-    strata("worker", "--once")  # whatever the last kill interrupted
+    iso.strata("worker", "--once")  # whatever the last kill interrupted
 
-    posts = json.loads(strata("post", "list", "--workspace", "acme", "--format", "json").stdout)
+    posts = json.loads(iso.strata("post", "list", "--workspace", "acme", "--format", "json"))
     assert kills >= 3
     assert Counter(p["state"] for p in posts) == {"published": POSTS}
-    texts = Counter(r["value"]["text"] for r in pds.records(account.did))  # type: ignore[index]
-    assert texts == {f"Fault test post number {i}": 1 for i in range(POSTS)}
-    uris = {v["uri"] for p in posts for v in p["variants"]}
-    assert uris == {r["uri"] for r in pds.records(account.did)}
+    records = pds.records(iso.account.did)
+    assert Counter(r["value"]["text"] for r in records) == iso.expected_texts("Fault test post number", POSTS)  # type: ignore[index]
+    assert {v["uri"] for p in posts for v in p["variants"]} == {r["uri"] for r in records}
