@@ -8,7 +8,8 @@ claim is still a single statement that only one worker can win, one row per tran
     RETURNING …
 
 On PostgreSQL the inner SELECT takes the row with FOR UPDATE SKIP LOCKED, so that workers
-pass over rows another worker is claiming instead of waiting for them."""
+pass over rows another worker is claiming instead of waiting for them, and each step is one
+statement (one round trip): on a server, round trips are what a delivery costs."""
 
 from __future__ import annotations
 
@@ -59,38 +60,23 @@ def _py_time(value: Any) -> dt.datetime | None:
     return parsed.replace(tzinfo=dt.UTC) if parsed is not None and parsed.tzinfo is None else parsed
 
 
-def _relaxed(cursor: Any) -> None:
-    """On PostgreSQL, let this transaction commit without waiting for the disk.
-
-    Safe here, and only here: the one write that must be on disk before a platform is called
-    is the attempt row (start_attempt, a normal commit), and its commit flushes everything
-    written before it, this claim included. A lost claim leaves the variant due, to be claimed
-    again; a lost outcome leaves an attempt without outcome, which recovery treats as unknown
-    and checks on the platform before anything is sent again."""
-    if connection.vendor == "postgresql":
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
 def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def claim_one(*, worker: str, at: dt.datetime, now: dt.datetime) -> Claimed | None:
-    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
-    sql = (
-        f"UPDATE {V} SET state = 'publishing', claimed_at = %s, claimed_by = %s "
-        f"WHERE id = (SELECT id FROM {V} WHERE state = 'scheduled' AND next_attempt_at <= %s ORDER BY next_attempt_at LIMIT 1{lock}) "
-        f"AND state = 'scheduled' "
-        f"RETURNING id, post_id, channel_id, platform, text, link, thread, keys, due_at, attempts, check_first"
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        _relaxed(cursor)
-        cursor.execute(sql, [_db_time(now), worker, _db_time(at)])
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        cursor.execute(f"SELECT workspace_id, title FROM {P} WHERE id = %s", [row[1]])
-        workspace_id, title = cursor.fetchone()
+_RETURNING = "id, post_id, channel_id, platform, text, link, thread, keys, due_at, attempts, check_first"
+
+# PostgreSQL: one round trip claims the row and reads its post; the statement is atomic on its own.
+_CLAIM_PG = (
+    f"WITH c AS (UPDATE {V} SET state = 'publishing', claimed_at = %s, claimed_by = %s "
+    f"WHERE id = (SELECT id FROM {V} WHERE state = 'scheduled' AND next_attempt_at <= %s ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
+    f"AND state = 'scheduled' RETURNING {_RETURNING}) "
+    f"SELECT c.id, c.post_id, c.channel_id, c.platform, c.text, c.link, c.thread, c.keys, c.due_at, c.attempts, c.check_first, "
+    f"p.workspace_id, p.title FROM c JOIN {P} p ON p.id = c.post_id"
+)
+
+
+def _claimed(row: Any, workspace_id: int, title: str) -> Claimed:
     return Claimed(
         pk=row[0],
         post_id=row[1],
@@ -106,6 +92,27 @@ def claim_one(*, worker: str, at: dt.datetime, now: dt.datetime) -> Claimed | No
         attempts=row[9],
         check_first=bool(row[10]),
     )
+
+
+def claim_one(*, worker: str, at: dt.datetime, now: dt.datetime) -> Claimed | None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_CLAIM_PG, [now, worker, at])
+            row = cursor.fetchone()
+        return _claimed(row, row[11], row[12]) if row is not None else None
+    sql = (
+        f"UPDATE {V} SET state = 'publishing', claimed_at = %s, claimed_by = %s "
+        f"WHERE id = (SELECT id FROM {V} WHERE state = 'scheduled' AND next_attempt_at <= %s ORDER BY next_attempt_at LIMIT 1) "
+        f"AND state = 'scheduled' RETURNING {_RETURNING}"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [_db_time(now), worker, _db_time(at)])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        cursor.execute(f"SELECT workspace_id, title FROM {P} WHERE id = %s", [row[1]])
+        workspace_id, title = cursor.fetchone()
+    return _claimed(row, workspace_id, title)
 
 
 def start_attempt(*, variant: Claimed, worker: str, now: dt.datetime) -> int:
@@ -124,13 +131,48 @@ def media_of(variant_id: int) -> list[tuple[int, str, str, str]]:
         return list(cursor.fetchall())
 
 
+# PostgreSQL: the outcome, the variant and (when it was the last one waiting) the post and its
+# history, in one statement. Sub-statements see the rows as they were before it, so the post's
+# other variants are read as `others`, and this one counts as published.
+_RECORD_PG = f"""
+WITH a AS (UPDATE {A} SET outcome = %(outcome)s, detail = %(remote_id)s, finished_at = %(now)s WHERE id = %(attempt)s),
+v AS (UPDATE {V} SET state = 'published', attempts = %(attempts)s, remote_id = %(remote_id)s, remote_url = %(url)s,
+      remote_ids = %(remote_ids)s, published_at = %(now)s, last_error = '', check_first = false, claimed_by = '', claimed_at = NULL
+      WHERE id = %(variant)s),
+others AS (SELECT state FROM {V} WHERE post_id = %(post)s AND id <> %(variant)s),
+target AS (SELECT CASE
+      WHEN EXISTS (SELECT 1 FROM others WHERE state = 'unconfirmed') THEN 'unconfirmed'
+      WHEN EXISTS (SELECT 1 FROM others WHERE state = 'failed') THEN 'failed'
+      WHEN EXISTS (SELECT 1 FROM others WHERE state = 'missed') THEN 'missed'
+      ELSE 'published' END AS state
+    WHERE NOT EXISTS (SELECT 1 FROM others WHERE state NOT IN ('published', 'failed', 'unconfirmed', 'missed'))),
+settled AS (UPDATE {P} p SET state = target.state, updated_at = %(now)s FROM target
+      WHERE p.id = %(post)s AND p.state <> target.state RETURNING p.id, p.state)
+INSERT INTO {E} (post_id, kind, text, at) SELECT id, state, '', %(now)s FROM settled
+"""
+
+
 def record_published(
     *, variant: Claimed, attempt_id: int, outcome: str, remote_id: str, url: str, remote_ids: list[str], now: dt.datetime
 ) -> None:
-    """The outcome, the variant and (when it was the last one waiting) the post, in one transaction."""
+    """The outcome, the variant and (when it was the last one waiting) the post, atomically."""
+    if connection.vendor == "postgresql":
+        params: dict[str, Any] = {
+            "outcome": outcome,
+            "remote_id": remote_id,
+            "now": now,
+            "attempt": attempt_id,
+            "attempts": variant.attempts + 1,
+            "url": url,
+            "remote_ids": json.dumps(remote_ids),
+            "variant": variant.pk,
+            "post": variant.post_id,
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(_RECORD_PG, params)
+        return
     stamp = _db_time(now)
     with transaction.atomic(), connection.cursor() as cursor:
-        _relaxed(cursor)
         cursor.execute(f"UPDATE {A} SET outcome = %s, detail = %s, finished_at = %s WHERE id = %s", [outcome, remote_id, stamp, attempt_id])
         cursor.execute(
             f"UPDATE {V} SET state = 'published', attempts = %s, remote_id = %s, remote_url = %s, remote_ids = %s, published_at = %s, "
