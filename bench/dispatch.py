@@ -149,16 +149,21 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--lateness-seconds", type=float, default=60)
+    parser.add_argument("--only", choices=["sqlite", "postgres", "lateness"], action="append", help="run only these parts (repeatable)")
     args = parser.parse_args()
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; {time.strftime('%Y-%m-%d')}\n")
     print(
         "| database | worker processes | variants | seconds | variants/s | × 1 process | each key published once | variants published | attempt rows |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
-    for label, make_url in (
-        ("SQLite", lambda: f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"),
-        ("PostgreSQL", lambda: fresh_postgres(args.postgres)),
-    ):
+    parts = set(args.only or ["sqlite", "postgres", "lateness"])
+    databases = [
+        ("SQLite", "sqlite", lambda: f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"),
+        ("PostgreSQL", "postgres", lambda: fresh_postgres(args.postgres)),
+    ]
+    for label, part, make_url in databases:
+        if part not in parts:
+            continue
         baseline = None
         for processes in (1, args.processes):
             elapsed, proof = dispatch(make_url(), args.count, processes)
@@ -170,6 +175,8 @@ def main() -> None:
                 f"{proof['variants_published']:,} (other states: {proof['other_states']}) | {proof['attempt_rows']:,} |",
                 flush=True,
             )
+    if "lateness" not in parts:
+        return
     print("\n| load | variants | p50 late | p99 late | max late |")
     print("|---|---|---|---|---|")
     for per_second in (10, 100):
