@@ -106,7 +106,7 @@ class Review:
 
 
 def run_review(plan: PlanDocument, *, today: dt.date | None = None, workspace_id: int | None = None) -> Review:
-    ctx = ReviewContext(plan=plan, today=today or dt.date.today(), workspace_id=workspace_id)  # noqa: DTZ011
+    ctx = ReviewContext(plan=plan, today=today or dt.datetime.now(dt.UTC).date(), workspace_id=workspace_id)
     findings: list[Finding] = []
     penalty = 0.0
     for registered in REGISTRY.values():
