@@ -200,3 +200,58 @@ def test_webhook_errors_retry_or_wait_as_the_receiver_says(acme: Workspace, rece
     assert len(Receiver.requests) == 2
     outcomes = list(Variant.objects.get(pk=variant.pk).attempt_rows.values_list("outcome", flat=True))
     assert outcomes == ["transient", "rate_limited"]
+
+
+class Garbage(BaseHTTPRequestHandler):
+    """A server that answers every request with 200 and an HTML page, as a broken proxy might."""
+
+    def do_GET(self) -> None:
+        self._garbage()
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        self._garbage()
+
+    def _garbage(self) -> None:
+        body = b"<html><body>502 upstream sad</body></html>"
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_a_platform_answering_garbage_is_retried_after_a_check_and_nothing_is_lost(acme: Workspace) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Garbage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        actions.connect_channel(
+            workspace=acme,
+            actor=None,
+            channel_id="acme-mastodon",
+            service=f"http://127.0.0.1:{server.server_address[1]}",
+            handle="alice",
+            secret="t",
+            verify=False,
+        )
+        post = actions.create_post(
+            workspace=acme,
+            actor=None,
+            data=actions.PostInput(variants=[actions.VariantInput("acme-mastodon", "Hello")], objective_id="eu-awareness"),
+        )
+        actions.approve(post=post, actor=None)
+        actions.schedule(post=post, actor=None, at=now() + dt.timedelta(seconds=1))
+        Variant.objects.filter(post=post).update(next_attempt_at=now(), due_at=now())
+        delivery.run_once(worker="test:1")
+    finally:
+        server.shutdown()
+    variant = Variant.objects.get(post=post)
+    # Not published, not dropped, not called a rejection: back in the queue, and the next
+    # attempt checks before it sends (with the same Idempotency-Key).
+    assert variant.state == "scheduled"
+    assert variant.check_first
+    assert "not its API" in variant.last_error
+    assert list(variant.attempt_rows.values_list("outcome", flat=True)) == ["unknown"]

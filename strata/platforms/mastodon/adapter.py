@@ -115,6 +115,10 @@ class MastodonAdapter:
         except MastodonNetworkError as exc:
             raise OutcomeUnknown(f"no answer from {credentials.service}: {exc}") from None
         except MastodonAPIError as exc:
+            if _unreadable(exc):
+                # An answer that is not JSON says nothing about whether the status was made;
+                # publishing again with the same Idempotency-Key finds out safely.
+                raise OutcomeUnknown(f"the instance answered something that is not its API: {str(exc)[:200]}") from None
             raise PermanentError(f"the instance rejected the post: {exc}") from None
         return Published(remote_id=ids[0], url=urls[0], remote_ids=tuple(ids))
 
@@ -122,6 +126,10 @@ class MastodonAdapter:
         # Mastodon cannot be asked for a status by its Idempotency-Key; publishing again with the
         # same keys is the lookup: the instance returns what it made the first time.
         return None
+
+
+def _unreadable(exc: MastodonAPIError) -> bool:
+    return bool(exc.args) and str(exc.args[0]).startswith("Could not parse response as JSON")
 
 
 def _text(part: Part) -> str:
