@@ -47,27 +47,19 @@ def account(pds: Pds) -> BlueskyAccount:
     return pds.create_account(f"acme{next(_counter)}x{dt.datetime.now(dt.UTC).strftime('%H%M%S%f')}")
 
 
+def connect(pds: Pds, handle: str, password: str, tmp_path: Path) -> str:
+    """`strata channel connect` for acme-bsky, as an operator runs it; returns what it printed."""
+    secret = tmp_path / "app-password"
+    secret.write_text(password)
+    out = io.StringIO()
+    args = ["--workspace", "acme", "--channel", "acme-bsky", "--service", pds.url, "--handle", handle, "--password-file", str(secret)]
+    call_command("channel", "connect", *args, stdout=out)
+    return out.getvalue()
+
+
 @pytest.fixture
 def connected(acme: Any, pds: Pds, account: BlueskyAccount, tmp_path: Path) -> BlueskyAccount:
-    secret = tmp_path / "app-password"
-    secret.write_text(account.app_password)
-    out = io.StringIO()
-    call_command(
-        "channel",
-        "connect",
-        "--workspace",
-        "acme",
-        "--channel",
-        "acme-bsky",
-        "--service",
-        pds.url,
-        "--handle",
-        account.handle,
-        "--password-file",
-        str(secret),
-        stdout=out,
-    )
-    assert account.did in out.getvalue()
+    assert account.did in connect(pds, account.handle, account.app_password, tmp_path)
     return account
 
 
@@ -94,23 +86,8 @@ def test_the_app_password_is_stored_encrypted(connected: BlueskyAccount) -> None
 
 
 def test_a_wrong_password_is_refused_on_connect(acme: Any, pds: Pds, account: BlueskyAccount, tmp_path: Path) -> None:
-    secret = tmp_path / "wrong"
-    secret.write_text("not-the-password")
     with pytest.raises(CommandError, match="did not accept these credentials"):
-        call_command(
-            "channel",
-            "connect",
-            "--workspace",
-            "acme",
-            "--channel",
-            "acme-bsky",
-            "--service",
-            pds.url,
-            "--handle",
-            account.handle,
-            "--password-file",
-            str(secret),
-        )
+        connect(pds, account.handle, "not-the-password", tmp_path)
     assert not ChannelAccount.objects.exists()
 
 

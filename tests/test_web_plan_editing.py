@@ -187,3 +187,16 @@ def test_inbound_text_is_escaped_everywhere_it_is_shown(client_for: Callable[[st
         html = client.get(url).content.decode()
         assert "<script>alert" not in html, url
         assert "<img src=x" not in html, url
+
+
+def test_gaps_in_a_whole_list_show_on_that_list_and_the_review_links_there(client_for: Callable[[str], Client], acme: Any) -> None:
+    from strata.strategy.actions import delete_element
+    from strata.strategy.elements import KINDS
+
+    for rule in ("negative-first", "questions", "praise"):
+        delete_element(workspace=acme, author=None, kind=KINDS["rules"], element_id=rule)
+    client = client_for("analyst")
+    assert "the plan has no response rules" in client.get("/w/acme/plan/rules/").content.decode()
+    assert "the plan has no response rules" not in client.get("/w/acme/plan/channels/").content.decode()
+    review = client.get("/w/acme/review/?code=response_plan.missing").content.decode()
+    assert 'href="/w/acme/plan/rules/"' in review

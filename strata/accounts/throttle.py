@@ -31,4 +31,6 @@ def record_failure(email: str, client: str) -> None:
 
 
 def clear(email: str, client: str) -> None:
+    # Only the address's count: signing in to one's own account must not reset the count of a
+    # client that is guessing passwords for others.
     cache.delete_many(_keys(email, client)[:1])

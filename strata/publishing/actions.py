@@ -75,9 +75,7 @@ def _limits(workspace: Workspace, channel_id: str, platform: str) -> Limits | No
     return adapter.limits(account.credentials() if account else None)
 
 
-def check_variant(
-    workspace: Workspace, variant: VariantInput, platform: str, media_count: dict[int, list[tuple[str, str]]] | None = None
-) -> list[Problem]:
+def check_variant(workspace: Workspace, variant: VariantInput, platform: str) -> list[Problem]:
     """The platform's rules for this text, as the platform counts."""
     adapter = adapter_for(platform)
     if adapter is None:

@@ -43,7 +43,7 @@ def no_objective(ctx: ReviewContext) -> Iterator[Issue]:
         if not link.serves_objective(post.objective_id, post.pillar_id):
             yield (
                 f"post:{post.pk}",
-                f"post {post.pk} ({post.title or post.variants.all()[0].text[:40] if post.variants.all() else ''}) serves no objective",
+                f"post {post.pk} ({post.label[:40]}) serves no objective",
             )
 
 

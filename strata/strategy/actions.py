@@ -10,7 +10,7 @@ from django.db import transaction
 from strata.accounts.actions import ActionError, Conflict
 from strata.accounts.models import Membership, User, Workspace
 from strata.accounts.roles import Role
-from strata.strategy.elements import KINDS, ElementKind
+from strata.strategy.elements import ElementKind
 from strata.strategy.models import PlanRevision
 from strata.strategy.plan.errors import PlanInvalid
 from strata.strategy.plan.loader import load_plan, validate_plan
@@ -154,6 +154,3 @@ def put_section(*, workspace: Workspace, author: User | None, section: str, valu
         raise ValueError(section)
     plan = _validated(data, section)
     return save_plan(workspace=workspace, plan=plan, author=author, source=PlanRevision.Source.WEB, summary=f"changed {section}")
-
-
-__all__ = ["KINDS", "delete_element", "import_plan", "put_element", "put_section", "save_plan"]

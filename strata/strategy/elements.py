@@ -18,6 +18,12 @@ class ElementKind:
     path: tuple[str, ...]  # where the list lives in the document
     model: type[BaseModel]
 
+    @property
+    def section(self) -> str:
+        """The ref of findings about the list as a whole ("content" for pillars); stakeholders
+        belong to governance, which has a page of its own."""
+        return self.path[0] if self.path[0] != "governance" else ""
+
     def items(self, data: dict[str, Any]) -> list[dict[str, Any]]:
         node: Any = data
         for step in self.path:

@@ -20,7 +20,7 @@ class CurrentPlan:
 
 
 # Revisions never change once written, so a parsed revision can be kept and shared. Callers
-# get a deep copy of nothing: PlanDocument instances are treated as read-only everywhere.
+# share one instance, so PlanDocument objects are read-only everywhere (actions edit a dump).
 # The key includes the row's creation time because a rolled-back transaction can hand the
 # same primary key to a different revision.
 _parsed: OrderedDict[tuple[int, datetime.datetime], PlanDocument] = OrderedDict()

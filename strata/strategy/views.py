@@ -41,16 +41,9 @@ def ref_url(slug: str, ref: str) -> str:
     section = {"governance": "governance", "content.mix": "mix", "measurement": "measurement"}.get(ref)
     if section:
         return reverse("plan-section", args=[slug, section])
-    lists = {
-        "goals": "goals",
-        "objectives": "objectives",
-        "audiences": "audiences",
-        "channels": "channels",
-        "content": "pillars",
-        "response_plan": "rules",
-    }
-    if ref in lists:
-        return reverse("element-list", args=[slug, lists[ref]])
+    listing = next((k for k in KINDS.values() if k.section == ref), None)
+    if listing is not None:
+        return reverse("element-list", args=[slug, listing.name])
     return reverse("plan-review", args=[slug])
 
 
@@ -135,17 +128,9 @@ def element_list(request: HttpRequest, slug: str, kind_name: str) -> HttpRespons
             "kind": kind,
             "rows": rows,
             "summary_fields": list(summary)[1:3],
-            "section_findings": [
-                (f, ref_url(slug, f.ref))
-                for f in review.findings
-                if f.ref in (kind.name, "content", "response_plan") and ":" not in f.ref and _section_matches(kind, f.ref)
-            ],
+            "section_findings": [(f, ref_url(slug, f.ref)) for f in review.findings if kind.section and f.ref == kind.section],
         },
     )
-
-
-def _section_matches(kind: ElementKind, ref: str) -> bool:
-    return ref == kind.name or (kind.name == "pillars" and ref == "content") or (kind.name == "rules" and ref == "response_plan")
 
 
 def _element_context(

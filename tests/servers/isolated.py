@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,6 +83,3 @@ def isolated_strata(
     subprocess.run([sys.executable, "-c", SCHEDULE_POSTS, str(posts), prefix], env=env, check=True, timeout=600)
     time.sleep(2.5)  # until they are due
     return strata
-
-
-Runner = Callable[..., str]
