@@ -218,3 +218,4 @@ def test_a_post_more_than_an_hour_late_is_missed_not_sent(connected: BlueskyAcco
     assert variant.state == "missed"
     assert variant.post.state == "missed"
     assert pds.records(connected.did) == []
+    assert (variant.attempts, variant.attempt_rows.count()) == (0, 0)  # nothing was tried

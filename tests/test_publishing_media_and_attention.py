@@ -12,7 +12,7 @@ from django.utils.timezone import now
 
 from strata.accounts.models import Workspace
 from strata.publishing import actions, delivery
-from strata.publishing.models import Media, Notification, Variant
+from strata.publishing.models import Attempt, Media, Notification, Variant
 from tests.test_publish_bluesky import png
 
 
@@ -66,6 +66,7 @@ def test_a_failed_post_waits_on_the_calendar_for_a_person(personas: Any, client_
     actions.schedule(post=post, actor=None, at=now() + dt.timedelta(minutes=5))
     Variant.objects.filter(post=post).update(next_attempt_at=now(), due_at=now())
     delivery.run_once(worker="t:1")  # the channel is not connected
+    assert not Attempt.objects.exists()  # the platform was never called
     page = client_for("editor").get("/w/acme/calendar/").content.decode()
     assert "Needs a person" in page
     assert "acme-bsky is not connected" in page or "not connected" in page

@@ -2,14 +2,16 @@
 
 The ORM spent twenty times longer building these few statements than the database spent
 running them (docs/benchmarks.md); they are fixed, so they are written out once here. Each
-claim is still a single statement that only one worker can win, one row per transaction:
+claim is a single statement that only one worker can win, one row per transaction, and it
+writes the attempt row in the same transaction, before the platform is called:
 
     UPDATE variant SET state = 'publishing' … WHERE id = (the oldest due id) AND state = 'scheduled'
-    RETURNING …
+    RETURNING …;  INSERT INTO attempt …
 
 On PostgreSQL the inner SELECT takes the row with FOR UPDATE SKIP LOCKED, so that workers
-pass over rows another worker is claiming instead of waiting for them, and each step is one
-statement (one round trip): on a server, round trips are what a delivery costs."""
+pass over rows another worker is claiming instead of waiting for them; each step is one
+prepared statement (one round trip, parsed and planned once per connection), and a delivery
+is two of them: the claim, then the outcome."""
 
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from django.db import connection, transaction
 from django.utils.dateparse import parse_datetime
 
@@ -42,6 +45,8 @@ class Claimed:
     due_at: dt.datetime | None
     attempts: int
     check_first: bool
+    attempt_id: int  # written with the claim, before the platform is called
+    has_media: bool
 
     @property
     def parts(self) -> list[str]:
@@ -65,18 +70,23 @@ def _json(value: Any) -> Any:
 
 
 _RETURNING = "id, post_id, channel_id, platform, text, link, thread, keys, due_at, attempts, check_first"
+_HAS_MEDIA = "EXISTS (SELECT 1 FROM publishing_media m WHERE m.variant_id = {})"
 
-# PostgreSQL: one round trip claims the row and reads its post; the statement is atomic on its own.
+# PostgreSQL: one round trip claims the row, writes its attempt and reads its post; the
+# statement is atomic on its own, so the attempt row is on disk before the platform is called.
 _CLAIM_PG = (
-    f"WITH c AS (UPDATE {V} SET state = 'publishing', claimed_at = %s, claimed_by = %s "
-    f"WHERE id = (SELECT id FROM {V} WHERE state = 'scheduled' AND next_attempt_at <= %s ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
-    f"AND state = 'scheduled' RETURNING {_RETURNING}) "
+    f"WITH c AS (UPDATE {V} SET state = 'publishing', claimed_at = %(now)s, claimed_by = %(worker)s "
+    f"WHERE id = (SELECT id FROM {V} WHERE state = 'scheduled' AND next_attempt_at <= %(at)s "
+    f"ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED) "
+    f"AND state = 'scheduled' RETURNING {_RETURNING}), "
+    f"a AS (INSERT INTO {A} (variant_id, number, worker, started_at, outcome, detail) "
+    f"SELECT id, attempts + 1, %(worker)s, %(now)s, '', '' FROM c RETURNING id) "
     f"SELECT c.id, c.post_id, c.channel_id, c.platform, c.text, c.link, c.thread, c.keys, c.due_at, c.attempts, c.check_first, "
-    f"p.workspace_id, p.title FROM c JOIN {P} p ON p.id = c.post_id"
+    f"p.workspace_id, p.title, a.id, {_HAS_MEDIA.format('c.id')} FROM c JOIN {P} p ON p.id = c.post_id CROSS JOIN a"
 )
 
 
-def _claimed(row: Any, workspace_id: int, title: str) -> Claimed:
+def _claimed(row: Any, workspace_id: int, title: str, attempt_id: int, has_media: bool) -> Claimed:
     return Claimed(
         pk=row[0],
         post_id=row[1],
@@ -91,38 +101,44 @@ def _claimed(row: Any, workspace_id: int, title: str) -> Claimed:
         due_at=_py_time(row[8]),
         attempts=row[9],
         check_first=bool(row[10]),
+        attempt_id=attempt_id,
+        has_media=bool(has_media),
     )
 
 
+def _prepared() -> psycopg.Cursor[Any]:
+    """A cursor that binds on the server, so that the hot statements are parsed and planned
+    once per connection instead of once per call (Django's own cursors bind in the client)."""
+    connection.ensure_connection()
+    return psycopg.Cursor(connection.connection)
+
+
 def claim_one(*, worker: str, at: dt.datetime, now: dt.datetime) -> Claimed | None:
+    """Claim the oldest due variant and write its attempt row, in one transaction."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(_CLAIM_PG, [now, worker, at])
+        with _prepared() as cursor:
+            cursor.execute(_CLAIM_PG, {"now": now, "worker": worker, "at": at}, prepare=True)
             row = cursor.fetchone()
-        return _claimed(row, row[11], row[12]) if row is not None else None
+        return _claimed(row, row[11], row[12], row[13], row[14]) if row is not None else None
     sql = (
         f"UPDATE {V} SET state = 'publishing', claimed_at = %s, claimed_by = %s "
         f"WHERE id = (SELECT id FROM {V} WHERE state = 'scheduled' AND next_attempt_at <= %s ORDER BY next_attempt_at LIMIT 1) "
         f"AND state = 'scheduled' RETURNING {_RETURNING}"
     )
+    stamp = _db_time(now)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [_db_time(now), worker, _db_time(at)])
+        cursor.execute(sql, [stamp, worker, _db_time(at)])
         row = cursor.fetchone()
         if row is None:
             return None
-        cursor.execute(f"SELECT workspace_id, title FROM {P} WHERE id = %s", [row[1]])
-        workspace_id, title = cursor.fetchone()
-    return _claimed(row, workspace_id, title)
-
-
-def start_attempt(*, variant: Claimed, worker: str, now: dt.datetime) -> int:
-    """The attempt row, committed before the platform is called."""
-    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT workspace_id, title, {_HAS_MEDIA.format('%s')} FROM {P} WHERE id = %s", [row[0], row[1]])
+        workspace_id, title, has_media = cursor.fetchone()
         cursor.execute(
             f"INSERT INTO {A} (variant_id, number, worker, started_at, outcome, detail) VALUES (%s, %s, %s, %s, '', '') RETURNING id",
-            [variant.pk, variant.attempts + 1, worker, _db_time(now)],
+            [row[0], row[9] + 1, worker, stamp],
         )
-        return int(cursor.fetchone()[0])
+        attempt_id = cursor.fetchone()[0]
+    return _claimed(row, workspace_id, title, attempt_id, has_media)
 
 
 def media_of(variant_id: int) -> list[tuple[int, str, str, str]]:
@@ -134,8 +150,17 @@ def media_of(variant_id: int) -> list[tuple[int, str, str, str]]:
 # PostgreSQL: the outcome, the variant and (when it was the last one waiting) the post and its
 # history, in one statement. Sub-statements see the rows as they were before it, so the post's
 # other variants are read as `others`, and this one counts as published.
+#
+# Where the platform is idempotent the outcome is committed without waiting for the disk
+# (set_config(…, true) lasts for this transaction only; RETURNING of a data-modifying WITH is
+# always evaluated). If the database then crashed and lost it, the variant would still be
+# claimed with an attempt and no outcome: recovery looks on the platform before anything else,
+# so a lost outcome costs one look-up, never a second copy. The claim, which is what stops a
+# second copy, always waits for the disk; so does every outcome on a platform that cannot be
+# asked (e-mail), where a lost outcome would need a person.
 _RECORD_PG = f"""
-WITH a AS (UPDATE {A} SET outcome = %(outcome)s, detail = %(remote_id)s, finished_at = %(now)s WHERE id = %(attempt)s),
+WITH a AS (UPDATE {A} SET outcome = %(outcome)s, detail = %(remote_id)s, finished_at = %(now)s WHERE id = %(attempt)s
+      RETURNING set_config('synchronous_commit', %(commit)s, true)),
 v AS (UPDATE {V} SET state = 'published', attempts = %(attempts)s, remote_id = %(remote_id)s, remote_url = %(url)s,
       remote_ids = %(remote_ids)s, published_at = %(now)s, last_error = '', check_first = false, claimed_by = '', claimed_at = NULL
       WHERE id = %(variant)s),
@@ -153,27 +178,31 @@ INSERT INTO {E} (post_id, kind, text, at) SELECT id, state, '', %(now)s FROM set
 
 
 def record_published(
-    *, variant: Claimed, attempt_id: int, outcome: str, remote_id: str, url: str, remote_ids: list[str], now: dt.datetime
+    *, variant: Claimed, outcome: str, remote_id: str, url: str, remote_ids: list[str], now: dt.datetime, checkable: bool
 ) -> None:
-    """The outcome, the variant and (when it was the last one waiting) the post, atomically."""
+    """The outcome, the variant and (when it was the last one waiting) the post, atomically.
+    `checkable`: the platform can be asked whether the variant went out (see _RECORD_PG)."""
     if connection.vendor == "postgresql":
         params: dict[str, Any] = {
             "outcome": outcome,
             "remote_id": remote_id,
             "now": now,
-            "attempt": attempt_id,
+            "attempt": variant.attempt_id,
             "attempts": variant.attempts + 1,
             "url": url,
             "remote_ids": json.dumps(remote_ids),
             "variant": variant.pk,
             "post": variant.post_id,
+            "commit": "off" if checkable else "on",
         }
-        with connection.cursor() as cursor:
-            cursor.execute(_RECORD_PG, params)
+        with _prepared() as cursor:
+            cursor.execute(_RECORD_PG, params, prepare=True)
         return
     stamp = _db_time(now)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {A} SET outcome = %s, detail = %s, finished_at = %s WHERE id = %s", [outcome, remote_id, stamp, attempt_id])
+        cursor.execute(
+            f"UPDATE {A} SET outcome = %s, detail = %s, finished_at = %s WHERE id = %s", [outcome, remote_id, stamp, variant.attempt_id]
+        )
         cursor.execute(
             f"UPDATE {V} SET state = 'published', attempts = %s, remote_id = %s, remote_url = %s, remote_ids = %s, published_at = %s, "
             f"last_error = '', check_first = %s, claimed_by = '', claimed_at = NULL WHERE id = %s",

@@ -24,9 +24,9 @@ from django.db import connection, transaction
 from django.utils.timezone import now
 
 from strata.crypto import SecretUnreadable
-from strata.platforms.base import Media, OutcomeUnknown, Outgoing, Part, PermanentError, Published, RateLimited, TransientError
+from strata.platforms.base import Credentials, Media, OutcomeUnknown, Outgoing, Part, PermanentError, Published, RateLimited, TransientError
 from strata.platforms.registry import adapter_for
-from strata.publishing.claims import Claimed, claim_one, media_of, record_published, settle_post, start_attempt
+from strata.publishing.claims import Claimed, claim_one, media_of, record_published, settle_post
 from strata.publishing.models import Attempt, ChannelAccount, Notification, PublishingSettings, Variant
 
 log = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ def _alive(pid: int) -> bool:
 
 def _outgoing(variant: Claimed) -> Outgoing:
     media: dict[int, list[Media]] = {}
-    for part, name, mime, alt in media_of(variant.pk):
+    for part, name, mime, alt in media_of(variant.pk) if variant.has_media else ():
         with default_storage.open(name, "rb") as handle:
             media.setdefault(part, []).append(Media(data=handle.read(), mime=mime, alt=alt))
     parts = tuple(
@@ -110,6 +110,7 @@ class RunContext:
 
     missed_after: dict[int, dt.timedelta] = field(default_factory=dict)
     accounts: dict[tuple[int, str], ChannelAccount | None] = field(default_factory=dict)
+    secrets: dict[int, Credentials] = field(default_factory=dict)
 
     def missed_after_for(self, workspace_id: int) -> dt.timedelta:
         if workspace_id not in self.missed_after:
@@ -123,53 +124,58 @@ class RunContext:
             self.accounts[key] = ChannelAccount.objects.filter(workspace_id=workspace_id, channel_id=channel_id).first()
         return self.accounts[key]
 
+    def credentials(self, account: ChannelAccount) -> Credentials:
+        """Decrypted once a run: decryption costs more than the rest of a no-op delivery."""
+        if account.pk not in self.secrets:
+            self.secrets[account.pk] = account.credentials()
+        return self.secrets[account.pk]
+
 
 def deliver(variant: Claimed, *, worker: str, context: RunContext | None = None) -> Result:
     """Publish one claimed variant and record what happened. Never raises for a platform's answer.
 
+    The claim wrote an attempt row. Then:
     1. too late → missed, for a person to decide;
     2. no usable account → failed, for a person to fix;
-    3. the account is rate limited → back in the queue for when the limit lifts, no attempt;
-    4. otherwise an attempt row, then (after an unknown outcome) a look on the platform, then publish.
+    3. the account is rate limited → back in the queue for when the limit lifts;
+    4. otherwise (after an unknown outcome) a look on the platform, then publish.
+    In 1 to 3 the platform is not called, and the attempt row is withdrawn.
     """
     context = context or RunContext()
     missed_after = context.missed_after_for(variant.workspace_id)
     if variant.due_at and now() - variant.due_at > missed_after:
         return _finish(
             variant,
-            None,
             Variant.State.MISSED,
             f"it was due at {variant.due_at.isoformat()}, more than {missed_after} ago; decide whether to send it late",
         )
     account = context.account(variant.workspace_id, variant.channel_id)
     adapter = adapter_for(variant.platform)
     if account is None or adapter is None:
-        return _finish(
-            variant, None, Variant.State.FAILED, f"channel '{variant.channel_id}' is not connected; connect it, then schedule again"
-        )
+        return _finish(variant, Variant.State.FAILED, f"channel '{variant.channel_id}' is not connected; connect it, then schedule again")
     if account.broken:
-        return _finish(variant, None, Variant.State.FAILED, f"channel '{variant.channel_id}' needs to be connected again: {account.broken}")
+        return _finish(variant, Variant.State.FAILED, f"channel '{variant.channel_id}' needs to be connected again: {account.broken}")
     if account.rate_limited_until and account.rate_limited_until > now():
-        Variant.objects.filter(pk=variant.pk).update(
-            state=Variant.State.SCHEDULED, next_attempt_at=account.rate_limited_until, claimed_by="", claimed_at=None
-        )
+        with transaction.atomic():
+            Attempt.objects.filter(pk=variant.attempt_id).delete()
+            Variant.objects.filter(pk=variant.pk).update(
+                state=Variant.State.SCHEDULED, next_attempt_at=account.rate_limited_until, claimed_by="", claimed_at=None
+            )
         return Result(Variant.State.SCHEDULED, "waiting for the platform's rate limit")
     try:
-        credentials = account.credentials()
+        credentials = context.credentials(account)
     except SecretUnreadable as exc:
-        return _finish(variant, None, Variant.State.FAILED, str(exc))
+        return _finish(variant, Variant.State.FAILED, str(exc))
 
-    attempt = start_attempt(variant=variant, worker=worker, now=now())
     outgoing = _outgoing(variant)
     try:
         if variant.check_first:
             found = adapter.lookup(credentials, outgoing)
             if found is not None:
-                return _published(variant, attempt, found, Attempt.Outcome.ALREADY_PUBLISHED)
+                return _published(variant, found, Attempt.Outcome.ALREADY_PUBLISHED, checkable=adapter.idempotent)
             if not adapter.idempotent:
                 return _finish(
                     variant,
-                    attempt,
                     Variant.State.UNCONFIRMED,
                     "an earlier attempt may have gone out and the platform cannot tell; check and decide",
                     Attempt.Outcome.UNKNOWN,
@@ -179,28 +185,27 @@ def deliver(variant: Claimed, *, worker: str, context: RunContext | None = None)
         until = now() + dt.timedelta(seconds=exc.retry_after or 60)
         ChannelAccount.objects.filter(pk=account.pk).update(rate_limited_until=until)
         account.rate_limited_until = until
-        return _retry(variant, attempt, Attempt.Outcome.RATE_LIMITED, exc.message, at=until, count=False)
+        return _retry(variant, Attempt.Outcome.RATE_LIMITED, exc.message, at=until, count=False)
     except PermanentError as exc:
         if "connect the channel again" in exc.message:
             ChannelAccount.objects.filter(pk=account.pk).update(broken=exc.message)
             account.broken = exc.message
-        return _finish(variant, attempt, Variant.State.FAILED, exc.message, Attempt.Outcome.PERMANENT)
+        return _finish(variant, Variant.State.FAILED, exc.message, Attempt.Outcome.PERMANENT)
     except OutcomeUnknown as exc:
         if not adapter.idempotent:
-            return _finish(variant, attempt, Variant.State.UNCONFIRMED, exc.message, Attempt.Outcome.UNKNOWN)
-        return _retry(variant, attempt, Attempt.Outcome.UNKNOWN, exc.message, check_first=True)
+            return _finish(variant, Variant.State.UNCONFIRMED, exc.message, Attempt.Outcome.UNKNOWN)
+        return _retry(variant, Attempt.Outcome.UNKNOWN, exc.message, check_first=True)
     except TransientError as exc:
         return _retry(
             variant,
-            attempt,
             Attempt.Outcome.TRANSIENT,
             exc.message,
             at=now() + dt.timedelta(seconds=exc.retry_after) if exc.retry_after else None,
         )
     except Exception as exc:  # an adapter bug must not leave the variant claimed forever
         log.exception("publishing variant %s failed unexpectedly", variant.pk)
-        return _retry(variant, attempt, Attempt.Outcome.UNKNOWN, f"unexpected error: {exc!r}", check_first=True)
-    return _published(variant, attempt, published, Attempt.Outcome.PUBLISHED)
+        return _retry(variant, Attempt.Outcome.UNKNOWN, f"unexpected error: {exc!r}", check_first=True)
+    return _published(variant, published, Attempt.Outcome.PUBLISHED, checkable=adapter.idempotent)
 
 
 def backoff(attempts: int) -> float:
@@ -210,7 +215,6 @@ def backoff(attempts: int) -> float:
 
 def _retry(
     variant: Claimed,
-    attempt: int,
     outcome: str,
     detail: str,
     *,
@@ -221,9 +225,9 @@ def _retry(
     attempts = variant.attempts + (1 if count else 0)
     if attempts >= MAX_ATTEMPTS:
         state = Variant.State.UNCONFIRMED if check_first else Variant.State.FAILED
-        return _finish(variant, attempt, state, f"gave up after {attempts} attempts: {detail}", outcome)
+        return _finish(variant, state, f"gave up after {attempts} attempts: {detail}", outcome)
     with transaction.atomic():
-        Attempt.objects.filter(pk=attempt).update(outcome=outcome, detail=detail[:5000], finished_at=now())
+        Attempt.objects.filter(pk=variant.attempt_id).update(outcome=outcome, detail=detail[:5000], finished_at=now())
         Variant.objects.filter(pk=variant.pk).update(
             state=Variant.State.SCHEDULED,
             attempts=attempts,
@@ -236,10 +240,10 @@ def _retry(
     return Result(Variant.State.SCHEDULED, detail)
 
 
-def _published(variant: Claimed, attempt: int, published: Published, outcome: str) -> Result:
+def _published(variant: Claimed, published: Published, outcome: str, *, checkable: bool) -> Result:
     record_published(
+        checkable=checkable,
         variant=variant,
-        attempt_id=attempt,
         outcome=outcome,
         remote_id=published.remote_id,
         url=published.url,
@@ -249,12 +253,18 @@ def _published(variant: Claimed, attempt: int, published: Published, outcome: st
     return Result(Variant.State.PUBLISHED, published.remote_id)
 
 
-def _finish(variant: Claimed, attempt: int | None, state: str, detail: str, outcome: str = "") -> Result:
+def _finish(variant: Claimed, state: str, detail: str, outcome: str = "") -> Result:
+    """A final state, told to a person. Without an outcome the platform was not called, so the
+    attempt row written with the claim is withdrawn."""
+    called = bool(outcome)
     with transaction.atomic():
-        if attempt is not None:
-            Attempt.objects.filter(pk=attempt).update(outcome=outcome, detail=detail[:5000], finished_at=now())
+        attempt = Attempt.objects.filter(pk=variant.attempt_id)
+        if called:
+            attempt.update(outcome=outcome, detail=detail[:5000], finished_at=now())
+        else:
+            attempt.delete()
         Variant.objects.filter(pk=variant.pk).update(
-            state=state, attempts=variant.attempts + (1 if attempt else 0), last_error=detail[:5000], claimed_by="", claimed_at=None
+            state=state, attempts=variant.attempts + (1 if called else 0), last_error=detail[:5000], claimed_by="", claimed_at=None
         )
         label = variant.title or variant.text[:60]
         Notification.objects.create(
@@ -278,3 +288,4 @@ def run_once(*, worker: str | None = None, limit: int | None = None) -> int:
         deliver(variant, worker=worker, context=context)
         handled += 1
     return handled
+
