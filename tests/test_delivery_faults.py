@@ -7,15 +7,12 @@ fresh PostgreSQL database when the suite runs on PostgreSQL)."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,25 +23,8 @@ from tests.servers.pds import Pds
 POSTS = 300
 
 
-@pytest.fixture
-def database(tmp_path: Path) -> Iterator[str]:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'fault.sqlite3'}"
-        return
-    import psycopg
-
-    name = f"strata_fault_{uuid.uuid4().hex[:8]}"
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield url.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-
-
-def test_killed_workers_never_double_post_or_drop_a_post(pds: Pds, database: str, tmp_path: Path) -> None:
-    iso = isolated_strata(pds, database, tmp_path, posts=POSTS, prefix="Fault test post number")
+def test_killed_workers_never_double_post_or_drop_a_post(pds: Pds, own_database: str, tmp_path: Path) -> None:
+    iso = isolated_strata(pds, own_database, tmp_path, posts=POSTS, prefix="Fault test post number")
     rng = random.Random(20261125)
     kills = 0
     deadline = time.monotonic() + 300

@@ -16,17 +16,16 @@ import redis
 
 from tests.servers.isolated import isolated_strata
 from tests.servers.pds import Pds
-from tests.test_delivery_faults import database  # noqa: F401 - the fixture of its own database
 
 pytestmark = pytest.mark.redis
 POSTS = 60
 
 
-def test_two_task_workers_publish_each_post_once(pds: Pds, database: str, tmp_path: Path) -> None:  # noqa: F811
+def test_two_task_workers_publish_each_post_once(pds: Pds, own_database: str, tmp_path: Path) -> None:
     redis_url = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/13"
     redis.Redis.from_url(redis_url).flushdb()
     extra = {"TASKS_BACKEND": "django_tasks_rq.RQBackend", "REDIS_URL": redis_url}
-    iso = isolated_strata(pds, database, tmp_path, posts=POSTS, prefix="Task post", extra_env=extra)
+    iso = isolated_strata(pds, own_database, tmp_path, posts=POSTS, prefix="Task post", extra_env=extra)
     # Small batches, so that both workers get a share.
     iso.python(
         "import django; django.setup(); from strata.publishing.tasks import deliver_due; [deliver_due.enqueue(10) for _ in range(8)]"

@@ -16,11 +16,12 @@ import logging
 import os
 import random
 import socket
+import threading
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils.timezone import now
 
 from strata.crypto import SecretUnreadable
@@ -289,3 +290,21 @@ def run_once(*, worker: str | None = None, limit: int | None = None) -> int:
         handled += 1
     return handled
 
+
+def deliver_forever(*, stop: threading.Event, worker: str | None = None, interval: float = 1.0) -> None:
+    """Deliver as things fall due until `stop` is set, finishing the variant in hand first.
+    `strata worker` runs this in its own process, `strata serve` in a thread of the web app's.
+
+    A database that goes away (a restart, a failover) must not end the loop: the error is
+    logged, the connection dropped, and the next round connects again. Nothing is lost, since a
+    claim that was in flight is recovered like any other."""
+    worker = worker or worker_name()
+    while not stop.is_set():
+        try:
+            handled = run_once(worker=worker, limit=50)
+        except DatabaseError:
+            log.exception("delivery could not reach the database; trying again in %s s", interval)
+            connection.close()
+            handled = 0
+        if not handled:
+            stop.wait(interval)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import signal
+import threading
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.timezone import now
 
-from strata.publishing.delivery import run_once, worker_name
+from strata.publishing.delivery import deliver_forever, run_once, worker_name
 from strata.publishing.models import Variant
 from strata.publishing.tasks import BATCH, deliver_due
 
@@ -37,18 +38,12 @@ class Command(BaseCommand):
             handled = run_once(worker=worker)
             self.stdout.write(f"delivered {handled} due variant(s)")
             return
-        stopping = False
-
-        def stop(*_: Any) -> None:
-            nonlocal stopping
-            stopping = True  # finish the variant in hand, then leave
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        stopping = threading.Event()
+        # Finish the variant in hand, then leave.
+        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+        signal.signal(signal.SIGINT, lambda *_: stopping.set())
         self.stdout.write(f"worker {worker} delivering; Ctrl-C stops it")
-        while not stopping:
-            if not run_once(worker=worker, limit=50):
-                time.sleep(options["interval"])
+        deliver_forever(stop=stopping, worker=worker, interval=options["interval"])
 
     def enqueue(self, options: dict[str, Any]) -> None:
         """One task per BATCH due variants, at most N at a time; the tasks claim as workers do."""

@@ -1,5 +1,6 @@
 """strata serve: everything on one machine. Migrates, makes the demo workspace on a fresh
-database, starts the background worker as a child process, and serves the web app."""
+database, runs the publisher in a thread of this process and the task worker (e-mails) as a
+child process, and serves the web app."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import io
 import signal
 import subprocess
 import sys
+import threading
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from strata.accounts.models import User
+from strata.publishing.delivery import deliver_forever
 
 
 class Command(BaseCommand):
@@ -25,7 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
         parser.add_argument(
-            "--no-worker", action="store_true", help="do not start the in-process worker (run `strata db_worker` elsewhere)"
+            "--no-worker",
+            action="store_true",
+            help="do not publish or run tasks here (run `strata worker` and `strata db_worker` elsewhere)",
         )
         parser.add_argument("--no-demo", action="store_true", help="do not create the demo workspace on an empty database")
 
@@ -38,9 +43,11 @@ class Command(BaseCommand):
         if not options["no_demo"] and not User.objects.exists():
             call_command("demo", stdout=io.StringIO())  # the login is printed below, once
         workers: list[subprocess.Popen[bytes]] = []
+        stop_publishing = threading.Event()
+        publisher = threading.Thread(target=deliver_forever, kwargs={"stop": stop_publishing}, name="publisher", daemon=True)
         if not options["no_worker"]:
-            # The publisher (exactly-once delivery of due posts) and the task worker (e-mails).
-            workers.append(subprocess.Popen([sys.executable, "-m", "strata.cli", "worker"], stdout=subprocess.DEVNULL))
+            # The publisher (exactly-once delivery of due posts) runs here, the task worker beside.
+            publisher.start()
             if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
                 workers.append(
                     subprocess.Popen(
@@ -58,5 +65,8 @@ class Command(BaseCommand):
         try:
             serve(application, host=options["host"], port=options["port"], threads=options["threads"], ident="strata")
         finally:
+            stop_publishing.set()  # the publisher finishes the variant in hand
+            if publisher.is_alive():
+                publisher.join(timeout=30)
             for worker in workers:
                 worker.terminate()
