@@ -295,16 +295,21 @@ def deliver_forever(*, stop: threading.Event, worker: str | None = None, interva
     """Deliver as things fall due until `stop` is set, finishing the variant in hand first.
     `strata worker` runs this in its own process, `strata serve` in a thread of the web app's.
 
-    A database that goes away (a restart, a failover) must not end the loop: the error is
-    logged, the connection dropped, and the next round connects again. Nothing is lost, since a
-    claim that was in flight is recovered like any other."""
+    An error must not end the loop, least of all in `strata serve`, where nothing would start
+    it again: it is logged and the next round tries again, on a new connection after a database
+    error (a restart, a failover). Nothing is lost: a claim that was in flight is recovered like
+    any other."""
     worker = worker or worker_name()
-    while not stop.is_set():
-        try:
-            handled = run_once(worker=worker, limit=50)
-        except DatabaseError:
-            log.exception("delivery could not reach the database; trying again in %s s", interval)
-            connection.close()
-            handled = 0
-        if not handled:
-            stop.wait(interval)
+    try:
+        while not stop.is_set():
+            try:
+                handled = run_once(worker=worker, limit=50)
+            except Exception as exc:
+                log.exception("delivery stopped short; trying again in %s s", interval)
+                if isinstance(exc, DatabaseError):
+                    connection.close()
+                handled = 0
+            if not handled:
+                stop.wait(interval)
+    finally:
+        connection.close()  # this thread's own connection
