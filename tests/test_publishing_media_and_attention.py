@@ -82,3 +82,10 @@ def test_owners_set_the_lateness_that_counts_as_missed(personas: Any, client_for
     assert client_for("strategist").post("/w/acme/publishing-settings/", {"missed_after_minutes": "5"}).status_code == 403
     bad = client_for("owner").post("/w/acme/publishing-settings/", {"missed_after_minutes": "-3"}, follow=True)
     assert "a number of minutes" in bad.content.decode()
+
+
+def test_the_channels_page_tells_which_channels_strata_cannot_publish_to(client_for: Callable[[str], Client]) -> None:
+    page = client_for("owner").get("/w/acme/channels/").content.decode()
+    assert "Strata cannot publish to pinterest yet." in page
+    assert 'value="acme-pinterest"' not in page  # not offered for connection
+    assert 'value="acme-bsky"' in page

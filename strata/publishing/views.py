@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from strata.accounts.actions import ActionError
 from strata.accounts.scoping import Access, workspace_access
+from strata.platforms.registry import adapter_for
 from strata.publishing import actions
 from strata.publishing.compose import form_to_input, options, parse_local, preview
 from strata.publishing.mix import MixWarning
@@ -175,7 +176,7 @@ def channels(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, "Channel connected.")
             return redirect("channels", slug=slug)
     accounts = {a.channel_id: a for a in ChannelAccount.objects.filter(workspace=access.workspace)}
-    rows = [(c, accounts.get(c.id)) for c in link.plan.channels]
+    rows = [(c, accounts.get(c.id), adapter_for(c.platform) is not None) for c in link.plan.channels]
     return render(
         request,
         "publishing/channels.html",
