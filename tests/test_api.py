@@ -121,3 +121,21 @@ def test_posts_go_through_the_workflow_over_the_api(token_for: Callable[[str], s
     bad = editor("post", "/workspaces/acme/posts", {"variants": [{"channel": "nowhere", "text": "x"}]})
     assert bad.status_code == 422
     assert "no channel 'nowhere'" in bad.json()["detail"]
+
+
+def test_an_unconfirmed_variant_is_settled_over_the_api(token_for: Callable[[str], str], acme: Any) -> None:
+    from strata.publishing.models import Post, Variant
+
+    editor, analyst = api(token_for("editor")), api(token_for("analyst"))
+    post_id = editor(
+        "post", "/workspaces/acme/posts", {"objective": "eu-awareness", "variants": [{"channel": "acme-bsky", "text": "?"}]}
+    ).json()["id"]
+    outcome = f"/workspaces/acme/posts/{post_id}/variants/acme-bsky/outcome"
+    assert editor("post", outcome, {"went_out": True}).status_code == 409  # a draft has no outcome to settle
+    Variant.objects.filter(post_id=post_id).update(state="unconfirmed")
+    Post.objects.filter(pk=post_id).update(state="unconfirmed")
+    assert analyst("post", outcome, {"went_out": True}).status_code == 403
+    assert editor("post", outcome, {"went": "yes"}).status_code == 422
+    settled = editor("post", outcome, {"went_out": True}).json()
+    assert settled["state"] == "published"
+    assert [v["state"] for v in settled["variants"]] == ["published"]

@@ -70,6 +70,7 @@ PAGES = [
     Endpoint("approve", "post", "/w/acme/posts/{post}/approve/", EDITORS, ok=302),
     Endpoint("comment", "post", "/w/acme/posts/{post}/comment/", EVERYONE, ok=302, data={"text": "Looks good"}),
     Endpoint("move", "post", "/w/acme/posts/{post}/move/", WRITERS, ok=409, data={"date": "2030-01-01"}),
+    Endpoint("settle unconfirmed", "post", "/w/acme/posts/{post}/went_out/", WRITERS, ok=302, data={"channel": "acme-bsky"}),
     Endpoint(
         "connect channel",
         "post",

@@ -19,10 +19,11 @@ from aiosmtpd.controller import Controller
 from django.test import Client
 from django.utils.timezone import now
 
+from strata.accounts.actions import ActionError
 from strata.accounts.models import Workspace
 from strata.platforms.newsletter import adapter as newsletter
 from strata.publishing import actions, delivery
-from strata.publishing.models import ChannelAccount, Variant
+from strata.publishing.models import ChannelAccount, Post, Variant
 from strata.strategy.actions import put_element
 from strata.strategy.elements import KINDS
 from tests.servers.pds import free_port
@@ -140,6 +141,50 @@ def test_a_newsletter_whose_fate_is_unknown_is_left_to_a_person(
     delivery.run_once(worker="test:1")  # never retried on its own
     assert Variant.objects.get(pk=variant.pk).attempts == 1
 
+    # The person finds it did not arrive, and sends it again; this time the server is quick.
+    with pytest.raises(ActionError, match="say first whether it did"):
+        actions.schedule(post=variant.post, actor=None, at=now() + dt.timedelta(minutes=1))
+    actions.settle_unconfirmed(post=variant.post, actor=None, channel_id="acme-news", went_out=False)
+    variant.post.refresh_from_db()
+    assert variant.post.state == "failed"
+    inbox.delay = 0
+    actions.schedule(post=variant.post, actor=None, at=now() + dt.timedelta(seconds=1))
+    Variant.objects.filter(pk=variant.pk).update(next_attempt_at=now(), due_at=now())
+    delivery.run_once(worker="test:1")
+    variant.refresh_from_db()
+    assert (variant.state, variant.attempts) == ("published", 2)
+    assert not variant.check_first  # a person looked: no check that a newsletter cannot make
+    variant.post.refresh_from_db()
+    assert variant.post.state == "published"
+    assert [e.kind for e in variant.post.events.order_by("pk")][-4:] == ["did_not_go_out", "failed", "rescheduled", "published"]
+
+
+def test_a_person_can_say_an_unconfirmed_newsletter_went_out(acme: Workspace, mail_server: tuple[Inbox, int]) -> None:
+    inbox, port = mail_server
+    add_channel(acme, "acme-news", "newsletter")
+    actions.connect_channel(
+        workspace=acme,
+        actor=None,
+        channel_id="acme-news",
+        service=f"smtp://127.0.0.1:{port}/?to=l@acme.example",
+        handle="n@acme.example",
+        secret="",
+    )
+    post = actions.create_post(
+        workspace=acme,
+        actor=None,
+        data=actions.PostInput(variants=[actions.VariantInput("acme-news", "Hello")], objective_id="eu-awareness"),
+    )
+    with pytest.raises(ActionError, match="only a variant whose outcome is unknown"):
+        actions.settle_unconfirmed(post=post, actor=None, channel_id="acme-news", went_out=True)
+    Variant.objects.filter(post=post).update(state="unconfirmed")
+    Post.objects.filter(pk=post.pk).update(state="unconfirmed")
+    actions.settle_unconfirmed(post=post, actor=None, channel_id="acme-news", went_out=True)
+    post.refresh_from_db()
+    assert post.state == "published"
+    assert post.variants.get().published_at is not None
+    assert inbox.messages == []  # nothing was sent again
+
 
 class Receiver(BaseHTTPRequestHandler):
     requests: list[tuple[dict[str, str], bytes]] = []
@@ -200,6 +245,30 @@ def test_webhook_errors_retry_or_wait_as_the_receiver_says(acme: Workspace, rece
     assert len(Receiver.requests) == 2
     outcomes = list(Variant.objects.get(pk=variant.pk).attempt_rows.values_list("outcome", flat=True))
     assert outcomes == ["transient", "rate_limited"]
+
+
+def test_a_post_that_failed_for_good_can_be_sent_again_with_a_fresh_allowance(acme: Workspace, receiver: str) -> None:
+    add_channel(acme, "acme-hook", "webhook")
+    actions.connect_channel(workspace=acme, actor=None, channel_id="acme-hook", service=receiver, handle="hook", secret="s")
+    Receiver.answers = [503] * delivery.MAX_ATTEMPTS
+    variant = publish(acme, "acme-hook", "Down all day")
+    while variant.state == "scheduled":
+        Variant.objects.filter(pk=variant.pk).update(next_attempt_at=now())
+        delivery.run_once(worker="test:1")
+        variant.refresh_from_db()
+    assert variant.state == "failed"
+    assert variant.last_error.startswith(f"gave up after {delivery.MAX_ATTEMPTS} attempts")
+    assert len(Receiver.requests) == delivery.MAX_ATTEMPTS
+
+    Receiver.answers = [503]  # the receiver is back after one more hiccup
+    actions.schedule(post=variant.post, actor=None, at=now() + dt.timedelta(seconds=1))
+    for _ in range(2):
+        Variant.objects.filter(pk=variant.pk).update(next_attempt_at=now(), due_at=now() - dt.timedelta(seconds=1))
+        delivery.run_once(worker="test:1")
+    variant.refresh_from_db()
+    assert variant.state == "published"
+    numbers = list(variant.attempt_rows.order_by("pk").values_list("number", flat=True))
+    assert numbers == list(range(1, delivery.MAX_ATTEMPTS + 3))  # numbered on from before
 
 
 class Garbage(BaseHTTPRequestHandler):

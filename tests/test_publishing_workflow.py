@@ -223,3 +223,28 @@ def test_a_draft_can_be_edited_channel_by_channel_until_it_is_approved(
     refused = client.post(f"/w/acme/posts/{post.pk}/edit/", {"objective": "eu-awareness", "text.acme-bsky": "Sneaky change"})
     assert refused.status_code == 409
     assert post.variants.get().text == "Better words"
+
+
+def test_a_person_settles_a_variant_strata_could_not_confirm(personas: Any, client_for: Callable[[str], Client], acme: Workspace) -> None:
+    post = approved(acme, ("acme-bsky", "Did it?"), ("acme-mastodon", "Did it, on Mastodon?"))
+    post.variants.update(state=Variant.State.UNCONFIRMED)
+    Post.objects.filter(pk=post.pk).update(state=Post.State.UNCONFIRMED)
+    page = client_for("analyst").get(f"/w/acme/posts/{post.pk}/").content.decode()
+    assert "It went out" not in page  # analysts may look, not decide
+    assert client_for("analyst").post(f"/w/acme/posts/{post.pk}/went_out/", {"channel": "acme-bsky"}).status_code == 403
+    editor = client_for("editor")
+    assert "It went out" in editor.get(f"/w/acme/posts/{post.pk}/").content.decode()
+    editor.post(f"/w/acme/posts/{post.pk}/went_out/", {"channel": "acme-bsky"})
+    post.refresh_from_db()
+    assert post.state == "unconfirmed"  # one variant is still in doubt
+    editor.post(f"/w/acme/posts/{post.pk}/did_not_go_out/", {"channel": "acme-mastodon"})
+    post.refresh_from_db()
+    assert post.state == "failed"
+    assert dict(post.variants.values_list("channel_id", "state")) == {"acme-bsky": "published", "acme-mastodon": "failed"}
+    page = editor.get(f"/w/acme/posts/{post.pk}/").content.decode()
+    assert "Send what did not go out at" in page
+    at = (now() + SOON).astimezone(acme.tzinfo).strftime("%Y-%m-%dT%H:%M")
+    editor.post(f"/w/acme/posts/{post.pk}/schedule/", {"at": at, "accept_mix": "1"})
+    post.refresh_from_db()
+    assert post.state == "scheduled"
+    assert dict(post.variants.values_list("channel_id", "state")) == {"acme-bsky": "published", "acme-mastodon": "scheduled"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.timezone import now
 
 from strata.accounts.actions import ActionError, Conflict
@@ -13,6 +13,7 @@ from strata.accounts.models import User, Workspace
 from strata.platforms.base import Credentials, Limits, Part, PlatformError, Problem
 from strata.platforms.bluesky.tid import make_tid
 from strata.platforms.registry import adapter_for
+from strata.publishing.claims import settle_post
 from strata.publishing.mix import MixWarning, mix_after
 from strata.publishing.models import ChannelAccount, Media, Post, PostEvent, PublishingSettings, Variant
 from strata.publishing.planlink import PlanLink
@@ -225,7 +226,8 @@ def comment(*, post: Post, actor: User | None, text: str) -> PostEvent:
 
 
 def schedule(*, post: Post, actor: User | None, at: dt.datetime, accept_mix_warning: bool = False) -> Post:
-    """Schedule an approved post (or move a scheduled one) to `at`.
+    """Schedule an approved post (or move a scheduled one) to `at`; or, when it failed or was
+    missed, send what did not go out again at `at` (what was published stays published).
 
     Refuses a time in the past, and with MixWarning (409) when this post would push a channel's
     promotional share over the plan's target, unless the person accepted that warning."""
@@ -235,11 +237,13 @@ def schedule(*, post: Post, actor: User | None, at: dt.datetime, accept_mix_warn
         raise ActionError("that time has passed; choose a time in the future", field="at")
     with transaction.atomic():
         post = _locked(post)
-        if post.state not in (Post.State.APPROVED, Post.State.SCHEDULED, Post.State.MISSED):
+        if post.state not in (Post.State.APPROVED, Post.State.SCHEDULED, Post.State.MISSED, Post.State.FAILED, Post.State.UNCONFIRMED):
             raise Conflict(f"only an approved post can be scheduled (this post is {post.get_state_display()})")
-        variants = list(post.variants.select_for_update())
-        if any(v.state in (Variant.State.PUBLISHING, Variant.State.PUBLISHED, Variant.State.UNCONFIRMED) for v in variants):
-            raise Conflict("part of this post is being published or was published; it cannot be moved")
+        variants = [v for v in post.variants.select_for_update() if v.state != Variant.State.PUBLISHED]
+        if any(v.state == Variant.State.PUBLISHING for v in variants):
+            raise Conflict("part of this post is being published right now; it cannot be moved")
+        if any(v.state == Variant.State.UNCONFIRMED for v in variants):
+            raise Conflict("part of this post may have gone out: say first whether it did")
         if not accept_mix_warning:
             over = mix_after(post, at)
             if over:
@@ -252,6 +256,29 @@ def schedule(*, post: Post, actor: User | None, at: dt.datetime, accept_mix_warn
             variant.save(update_fields=["state", "due_at", "next_attempt_at", "last_error"])
         _event(post, actor, "rescheduled" if was else "scheduled", at.isoformat())
     return post
+
+
+def settle_unconfirmed(*, post: Post, actor: User | None, channel_id: str, went_out: bool) -> Variant:
+    """A person's answer for a variant whose outcome Strata could not learn (an e-mail that may
+    have been sent, a platform that never answered): it went out, or it did not, and then it
+    is 'failed' and may be scheduled again."""
+    with transaction.atomic():
+        post = _locked(post)
+        variant = post.variants.select_for_update().filter(channel_id=channel_id).first()
+        if variant is None:
+            raise ActionError(f"this post has no variant for '{channel_id}'", field="channel")
+        if variant.state != Variant.State.UNCONFIRMED:
+            raise Conflict(f"only a variant whose outcome is unknown can be settled (this one is {variant.get_state_display()})")
+        variant.check_first = False  # a person has looked
+        if went_out:
+            variant.state, variant.published_at, variant.last_error = Variant.State.PUBLISHED, now(), ""
+        else:
+            variant.state, variant.last_error = Variant.State.FAILED, "it did not go out (a person checked); schedule it again"
+        variant.save(update_fields=["state", "published_at", "last_error", "check_first"])
+        _event(post, actor, "went_out" if went_out else "did_not_go_out", channel_id)
+        with connection.cursor() as cursor:
+            settle_post(cursor, post.pk, now())
+    return variant
 
 
 def unschedule(*, post: Post, actor: User | None) -> Post:

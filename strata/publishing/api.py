@@ -10,7 +10,7 @@ from strata.accounts.actions import ActionError
 from strata.accounts.scoping import Access, workspace_access
 from strata.publishing import actions
 from strata.publishing.models import Post
-from strata.publishing.schema import ConnectIn, PostIn, PostOut, ScheduleIn, VariantOut
+from strata.publishing.schema import ConnectIn, OutcomeIn, PostIn, PostOut, ScheduleIn, VariantOut
 
 router = Router(tags=["posts"])
 
@@ -107,6 +107,15 @@ def schedule(request: HttpRequest, slug: str, post_id: int, payload: ScheduleIn)
     if payload.at.tzinfo is None:
         raise ActionError("the time needs a time zone offset, e.g. 2026-12-01T09:00:00+01:00", field="at")
     actions.schedule(post=_post(access, post_id), actor=access.user, at=payload.at, accept_mix_warning=payload.accept_mix_warning)
+    return _out(_post(access, post_id))
+
+
+@router.post("/workspaces/{slug}/posts/{post_id}/variants/{channel_id}/outcome", response=PostOut)
+def settle_unconfirmed(request: HttpRequest, slug: str, post_id: int, channel_id: str, payload: OutcomeIn) -> PostOut:
+    """Say whether an unconfirmed variant went out. If it did not, it is 'failed' and the post
+    may be scheduled again; 409 when the variant is not unconfirmed."""
+    access = _access(request, slug, "post.schedule")
+    actions.settle_unconfirmed(post=_post(access, post_id), actor=access.user, channel_id=channel_id, went_out=payload.went_out)
     return _out(_post(access, post_id))
 
 

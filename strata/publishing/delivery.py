@@ -28,7 +28,7 @@ from strata.crypto import SecretUnreadable
 from strata.platforms.base import Credentials, Media, OutcomeUnknown, Outgoing, Part, PermanentError, Published, RateLimited, TransientError
 from strata.platforms.registry import adapter_for
 from strata.publishing.claims import Claimed, claim_one, media_of, record_published, settle_post
-from strata.publishing.models import Attempt, ChannelAccount, Notification, PublishingSettings, Variant
+from strata.publishing.models import Attempt, ChannelAccount, Notification, PostEvent, PublishingSettings, Variant
 
 log = logging.getLogger(__name__)
 
@@ -224,7 +224,7 @@ def _retry(
     count: bool = True,
 ) -> Result:
     attempts = variant.attempts + (1 if count else 0)
-    if attempts >= MAX_ATTEMPTS:
+    if count and _tries_since_scheduled(variant) >= MAX_ATTEMPTS:
         state = Variant.State.UNCONFIRMED if check_first else Variant.State.FAILED
         return _finish(variant, state, f"gave up after {attempts} attempts: {detail}", outcome)
     with transaction.atomic():
@@ -239,6 +239,17 @@ def _retry(
             claimed_at=None,
         )
     return Result(Variant.State.SCHEDULED, detail)
+
+
+def _tries_since_scheduled(variant: Claimed) -> int:
+    """Tries that count against MAX_ATTEMPTS, this one included: those since a person last
+    scheduled the post, not counting waits for a rate limit. A failed post scheduled again gets
+    a fresh allowance; its attempts go on being numbered from before."""
+    tries = Attempt.objects.filter(variant_id=variant.pk).exclude(pk=variant.attempt_id).exclude(outcome=Attempt.Outcome.RATE_LIMITED)
+    scheduled = PostEvent.objects.filter(post_id=variant.post_id, kind__in=("scheduled", "rescheduled")).order_by("-at").first()
+    if scheduled is not None:
+        tries = tries.filter(started_at__gte=scheduled.at)
+    return tries.count() + 1
 
 
 def _published(variant: Claimed, published: Published, outcome: str, *, checkable: bool) -> Result:

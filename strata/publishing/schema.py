@@ -48,6 +48,10 @@ class ScheduleIn(Schema):
     accept_mix_warning: bool = False
 
 
+class OutcomeIn(Schema):
+    went_out: bool
+
+
 class ConnectIn(Schema):
     service: str
     handle: str

@@ -114,6 +114,8 @@ def transition(request: HttpRequest, slug: str, post_id: int, action: str) -> Ht
         "comment": "post.view",
         "schedule": "post.schedule",
         "unschedule": "post.schedule",
+        "went_out": "post.schedule",
+        "did_not_go_out": "post.schedule",
     }.get(action)
     if permission is None:
         raise Http404("no such action")
@@ -130,6 +132,9 @@ def transition(request: HttpRequest, slug: str, post_id: int, action: str) -> Ht
             actions.comment(post=post, actor=access.user, text=request.POST.get("text", ""))
         elif action == "unschedule":
             actions.unschedule(post=post, actor=access.user)
+        elif action in ("went_out", "did_not_go_out"):
+            channel = request.POST.get("channel", "")
+            actions.settle_unconfirmed(post=post, actor=access.user, channel_id=channel, went_out=action == "went_out")
         else:
             at = parse_local(request.POST.get("at", ""), access.workspace.timezone)
             if at is None:
@@ -149,6 +154,8 @@ def transition(request: HttpRequest, slug: str, post_id: int, action: str) -> Ht
                 "comment": "Comment added.",
                 "schedule": "Scheduled.",
                 "unschedule": "Taken off the calendar.",
+                "went_out": "Marked as published.",
+                "did_not_go_out": "Marked as not sent; schedule it again when you are ready.",
             }[action],
         )
     return redirect("post-detail", slug=slug, post_id=post.pk)
