@@ -4,15 +4,14 @@ the outcome's own transaction, or the next claim would not be durable."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.db import connection, transaction
 from django.utils.timezone import now
 
 from strata.accounts.models import Workspace
-from strata.publishing import actions, claims
+from strata.publishing import claims
 from strata.publishing.models import Variant
+from tests.posts import due_post
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="commit modes are PostgreSQL's"),
@@ -26,17 +25,6 @@ def synchronous_commit() -> str:
         return str(cursor.fetchone()[0])
 
 
-def due_variant(workspace: Workspace, text: str) -> None:
-    post = actions.create_post(
-        workspace=workspace,
-        actor=None,
-        data=actions.PostInput(variants=[actions.VariantInput("acme-bsky", text)], objective_id="eu-awareness"),
-    )
-    actions.approve(post=post, actor=None)
-    actions.schedule(post=post, actor=None, at=now() + dt.timedelta(minutes=5))
-    Variant.objects.filter(post=post).update(next_attempt_at=now(), due_at=now())
-
-
 def claim() -> claims.Claimed:
     claimed = claims.claim_one(worker="t:1", at=now(), now=now())
     assert claimed is not None
@@ -48,8 +36,8 @@ def record(variant: claims.Claimed, *, checkable: bool) -> None:
 
 
 def test_an_outcome_that_can_be_checked_later_commits_lazily_and_only_itself(acme: Workspace) -> None:
-    due_variant(acme, "one")
-    due_variant(acme, "two")
+    due_post(acme, "acme-bsky", "one")
+    due_post(acme, "acme-bsky", "two")
     with transaction.atomic():
         variant = claim()
         assert synchronous_commit() == "on"  # the claim and its attempt row wait for the disk
@@ -62,7 +50,7 @@ def test_an_outcome_that_can_be_checked_later_commits_lazily_and_only_itself(acm
 
 
 def test_an_outcome_no_one_could_check_waits_for_the_disk(acme: Workspace) -> None:
-    due_variant(acme, "newsletter")
+    due_post(acme, "acme-bsky", "newsletter")
     with transaction.atomic():
         record(claim(), checkable=False)
         assert synchronous_commit() == "on"

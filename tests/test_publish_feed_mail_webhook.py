@@ -26,6 +26,7 @@ from strata.publishing import actions, delivery
 from strata.publishing.models import ChannelAccount, Post, Variant
 from strata.strategy.actions import put_element
 from strata.strategy.elements import KINDS
+from tests.posts import due_post
 from tests.servers.pds import free_port
 
 
@@ -40,22 +41,22 @@ def add_channel(workspace: Workspace, channel_id: str, platform: str) -> None:
 
 
 def publish(workspace: Workspace, channel_id: str, text: str, title: str = "") -> Variant:
-    post = actions.create_post(
-        workspace=workspace,
-        actor=None,
-        data=actions.PostInput(
-            variants=[actions.VariantInput(channel_id, text, link="https://acme.example/news")], title=title, objective_id="eu-awareness"
-        ),
-    )
-    actions.approve(post=post, actor=None)
-    actions.schedule(post=post, actor=None, at=now() + dt.timedelta(seconds=1))
-    from django.db.models import F
-
-    Variant.objects.filter(post=post).update(
-        next_attempt_at=F("next_attempt_at") - dt.timedelta(seconds=5), due_at=F("due_at") - dt.timedelta(seconds=5)
-    )
+    post = due_post(workspace, channel_id, text, title=title, link="https://acme.example/news")
     delivery.run_once(worker="test:1")
     return post.variants.get()
+
+
+def connect_newsletter(workspace: Workspace, port: int, *, verify: bool = True) -> None:
+    add_channel(workspace, "acme-news", "newsletter")
+    actions.connect_channel(
+        workspace=workspace,
+        actor=None,
+        channel_id="acme-news",
+        service=f"smtp://127.0.0.1:{port}/?to=list@acme.example",
+        handle="news@acme.example",
+        secret="",
+        verify=verify,
+    )
 
 
 def test_the_feed_lists_published_entries(acme: Workspace) -> None:
@@ -98,15 +99,7 @@ def mail_server() -> Iterator[tuple[Inbox, int]]:
 
 def test_the_newsletter_goes_out_over_smtp(acme: Workspace, mail_server: tuple[Inbox, int]) -> None:
     inbox, port = mail_server
-    add_channel(acme, "acme-news", "newsletter")
-    actions.connect_channel(
-        workspace=acme,
-        actor=None,
-        channel_id="acme-news",
-        service=f"smtp://127.0.0.1:{port}/?to=list@acme.example",
-        handle="news@acme.example",
-        secret="",
-    )
+    connect_newsletter(acme, port)
     variant = publish(acme, "acme-news", "This month: three new routes and a workshop.", title="Acme news, December")
     assert variant.state == "published"
     [raw] = inbox.messages
@@ -123,16 +116,7 @@ def test_a_newsletter_whose_fate_is_unknown_is_left_to_a_person(
     inbox, port = mail_server
     inbox.delay = 3  # the server takes the message but answers after the client gave up
     monkeypatch.setattr(newsletter, "TIMEOUT", 1)
-    add_channel(acme, "acme-news", "newsletter")
-    actions.connect_channel(
-        workspace=acme,
-        actor=None,
-        channel_id="acme-news",
-        service=f"smtp://127.0.0.1:{port}/?to=list@acme.example",
-        handle="news@acme.example",
-        secret="",
-        verify=False,
-    )
+    connect_newsletter(acme, port, verify=False)
     variant = publish(acme, "acme-news", "Did this go out?")
     assert variant.state == "unconfirmed"
     variant.post.refresh_from_db()
@@ -161,15 +145,7 @@ def test_a_newsletter_whose_fate_is_unknown_is_left_to_a_person(
 
 def test_a_person_can_say_an_unconfirmed_newsletter_went_out(acme: Workspace, mail_server: tuple[Inbox, int]) -> None:
     inbox, port = mail_server
-    add_channel(acme, "acme-news", "newsletter")
-    actions.connect_channel(
-        workspace=acme,
-        actor=None,
-        channel_id="acme-news",
-        service=f"smtp://127.0.0.1:{port}/?to=l@acme.example",
-        handle="n@acme.example",
-        secret="",
-    )
+    connect_newsletter(acme, port)
     post = actions.create_post(
         workspace=acme,
         actor=None,
@@ -306,14 +282,7 @@ def test_a_platform_answering_garbage_is_retried_after_a_check_and_nothing_is_lo
             secret="t",
             verify=False,
         )
-        post = actions.create_post(
-            workspace=acme,
-            actor=None,
-            data=actions.PostInput(variants=[actions.VariantInput("acme-mastodon", "Hello")], objective_id="eu-awareness"),
-        )
-        actions.approve(post=post, actor=None)
-        actions.schedule(post=post, actor=None, at=now() + dt.timedelta(seconds=1))
-        Variant.objects.filter(post=post).update(next_attempt_at=now(), due_at=now())
+        post = due_post(acme, "acme-mastodon", "Hello")
         delivery.run_once(worker="test:1")
     finally:
         server.shutdown()

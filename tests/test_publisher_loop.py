@@ -3,36 +3,23 @@ its connection (a restart, a failover): the next due post still goes out."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 
 import pytest
 from django.db import connection
-from django.utils.timezone import now
 
 from strata.accounts.models import Workspace
 from strata.publishing import actions, delivery
-from strata.publishing.models import Post, Variant
+from strata.publishing.models import Post
 from strata.strategy.actions import put_element
 from strata.strategy.elements import KINDS
+from tests.posts import due_post
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="a server that can drop a connection"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def due_feed_post(workspace: Workspace, text: str) -> Post:
-    post = actions.create_post(
-        workspace=workspace,
-        actor=None,
-        data=actions.PostInput(variants=[actions.VariantInput("acme-feed", text)], objective_id="eu-awareness"),
-    )
-    actions.approve(post=post, actor=None)
-    actions.schedule(post=post, actor=None, at=now() + dt.timedelta(minutes=5))
-    Variant.objects.filter(post=post).update(next_attempt_at=now(), due_at=now())
-    return post
 
 
 def wait_until_published(post: Post) -> str:
@@ -58,13 +45,13 @@ def test_the_publisher_reconnects_after_the_database_drops_it(acme: Workspace) -
     publisher = threading.Thread(target=delivery.deliver_forever, kwargs={"stop": stop, "worker": "loop:1", "interval": 0.1})
     publisher.start()
     try:
-        assert wait_until_published(due_feed_post(acme, "Before")) == "published"
+        assert wait_until_published(due_post(acme, "acme-feed", "Before")) == "published"
         with connection.cursor() as cursor:  # what a database restart does to the publisher
             cursor.execute(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
             assert cursor.fetchone()[0] == 1
-        assert wait_until_published(due_feed_post(acme, "After")) == "published"
+        assert wait_until_published(due_post(acme, "acme-feed", "After")) == "published"
         assert publisher.is_alive()
     finally:
         stop.set()
