@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router
 from ninja.responses import Status
@@ -15,7 +16,7 @@ from strata.strategy import actions
 from strata.strategy.elements import KINDS, ElementKind
 from strata.strategy.models import PlanRevision
 from strata.strategy.plan.dump import dump_plan
-from strata.strategy.plan.loader import MAX_BYTES, load_plan
+from strata.strategy.plan.loader import MAX_BYTES, load_plan, too_large
 from strata.strategy.review.registry import run_review
 from strata.strategy.schema import PlanErrorsOut, PlanOut, ReviewOut, RevisionOut, WorkspaceReviewOut
 from strata.strategy.store import current_plan
@@ -34,9 +35,21 @@ PLAN_BODY = {
 
 
 def _body(request: HttpRequest) -> bytes:
-    if len(request.body) > MAX_BYTES:
-        raise ActionError("the plan is larger than 5 MB")
-    return request.body
+    """The plan file in the body, refused by its declared length before it is read: Django
+    would read up to DATA_UPLOAD_MAX_MEMORY_SIZE and then answer with a bare 400."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_BYTES:
+        raise too_large(declared, "request body")
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        raise too_large(None, "request body") from None
+    if len(body) > MAX_BYTES:
+        raise too_large(len(body), "request body")
+    return body
 
 
 def _json_object(request: HttpRequest) -> dict[str, Any]:
@@ -44,6 +57,8 @@ def _json_object(request: HttpRequest) -> dict[str, Any]:
         value = json.loads(request.body or b"null")
     except (ValueError, UnicodeDecodeError) as exc:
         raise ActionError(f"the body is not JSON: {exc}") from None
+    except RecursionError:
+        raise ActionError("the body is nested too deeply to be an element") from None
     if not isinstance(value, dict):
         raise ActionError("the body must be a JSON object with the element's fields")
     return value

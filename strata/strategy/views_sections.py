@@ -15,7 +15,7 @@ from strata.strategy import actions
 from strata.strategy.models import PlanRevision
 from strata.strategy.plan.dump import dump_plan
 from strata.strategy.plan.errors import PlanInvalid
-from strata.strategy.plan.loader import MAX_BYTES
+from strata.strategy.plan.loader import MAX_BYTES, too_large
 from strata.strategy.plan.schema import PlanDocument, schema_choices
 from strata.strategy.store import current_plan
 from strata.strategy.views import _access
@@ -124,6 +124,8 @@ def plan_file(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             data, filename = text.encode("utf-8"), "pasted plan"
         try:
+            if len(data) > MAX_BYTES:
+                raise too_large(upload.size if upload is not None else len(data), filename)
             _, revision = actions.import_plan(
                 data=data, filename=filename, workspace=access.workspace, slug=slug, author=access.user, source=PlanRevision.Source.IMPORT
             )

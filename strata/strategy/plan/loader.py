@@ -2,9 +2,10 @@
 
 Steps:
 1. refuse files over the size limit and text that is not UTF-8 (pointing at the bad byte);
-2. parse YAML into a node tree (positions kept) and plain Python (no duplicate keys, no aliases);
-3. validate the shape with pydantic, translating its errors into plain words with a position;
-4. check that every id is unique and every reference names something that exists.
+2. refuse nesting and aliases beyond the bounds (bounds.py) before any parser that recurses runs;
+3. parse YAML into a node tree (positions kept) and plain Python (no duplicate keys, no aliases);
+4. validate the shape with pydantic, translating its errors into plain words with a position;
+5. check that every id is unique and every reference names something that exists.
 Nothing is written anywhere: importing is the caller's business, after this succeeded.
 """
 
@@ -21,7 +22,7 @@ from typing import Any
 import pydantic
 import yaml
 
-from strata.strategy.plan import yamlnodes
+from strata.strategy.plan import bounds, yamlnodes
 from strata.strategy.plan.errors import PlanError, PlanInvalid
 from strata.strategy.plan.references import reference_errors
 from strata.strategy.plan.schema import PlanDocument
@@ -29,9 +30,15 @@ from strata.strategy.plan.schema import PlanDocument
 MAX_BYTES = 5 * 1024 * 1024
 
 
+def too_large(size: int | None, filename: str) -> PlanInvalid:
+    """The one message for a plan over the limit, on every path (API, upload, CLI)."""
+    how_big = f"{size / 1048576:.1f} MB" if size is not None else "more than 5 MB"
+    return PlanInvalid([PlanError(filename, 1, 1, "", f"the file is {how_big}; a plan file may be at most 5 MB")])
+
+
 def load_plan(data: bytes, filename: str = "plan.yaml") -> PlanDocument:
     if len(data) > MAX_BYTES:
-        raise PlanInvalid([PlanError(filename, 1, 1, "", f"the file is {len(data) / 1048576:.1f} MB; a plan file may be at most 5 MB")])
+        raise too_large(len(data), filename)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -41,6 +48,12 @@ def load_plan(data: bytes, filename: str = "plan.yaml") -> PlanDocument:
             [PlanError(filename, line, column, "", f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} here); save it as UTF-8")]
         ) from None
     text = text.removeprefix("\ufeff")
+    try:
+        bounds.check_bounds(text)
+    except bounds.BoundsExceeded as exc:
+        raise PlanInvalid([PlanError(filename, exc.line, exc.column, "", exc.message)]) from None
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, text, filename) from None
     with gc_paused():
         return _parse_and_validate(text, filename)
 
@@ -83,23 +96,8 @@ def _raise_positioned(text: str, filename: str) -> None:
     """Parse slowly, with positions, and raise the first error found (if any)."""
     try:
         root = yamlnodes.compose(text)
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        raise PlanInvalid(
-            [
-                PlanError(
-                    filename, line, column, "", f"the file contains a control character (U+{exc.character:04X}) that YAML does not allow"
-                )
-            ]
-        ) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "malformed YAML"
-        raise PlanInvalid([PlanError(filename, line, column, "", f"not valid YAML: {problem}")]) from None
     except yaml.YAMLError as exc:
-        raise PlanInvalid([PlanError(filename, 1, 1, "", f"not valid YAML: {exc}")]) from None
+        raise _yaml_error(exc, text, filename) from None
     except RecursionError:
         raise PlanInvalid([PlanError(filename, 1, 1, "", "the YAML is nested too deeply to be a plan")]) from None
     if root is None:
@@ -110,6 +108,20 @@ def _raise_positioned(text: str, filename: str) -> None:
         raise PlanInvalid([PlanError(filename, exc.line, exc.column, "", exc.message)]) from None
     except RecursionError:
         raise PlanInvalid([PlanError(filename, 1, 1, "", "the YAML is nested too deeply to be a plan")]) from None
+
+
+def _yaml_error(exc: yaml.YAMLError, text: str, filename: str) -> PlanInvalid:
+    """libyaml's error, placed and in plain words."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        message = f"the file contains a control character (U+{exc.character:04X}) that YAML does not allow"
+        return PlanInvalid([PlanError(filename, line, column, "", message)])
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return PlanInvalid([PlanError(filename, line, column, "", f"not valid YAML: {exc.problem or exc.context or 'malformed YAML'}")])
+    return PlanInvalid([PlanError(filename, 1, 1, "", f"not valid YAML: {exc}")])
 
 
 def validate_plan(raw: Any, *, filename: str, root: Callable[[], yaml.Node | None] | None = None) -> PlanDocument:

@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 import yaml_rs
 
+from strata.strategy.plan.bounds import NO_ALIASES
+
 try:  # libyaml's parser is an order of magnitude faster on large plans
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - wheels ship libyaml
@@ -76,7 +78,7 @@ def to_python(root: yaml.Node) -> Any:
             except yaml.constructor.ConstructorError as exc:
                 raise NodeError(node, f"cannot read this value: {exc.problem}") from None
         if id(node) in seen:
-            raise NodeError(node, "aliases (*name) are not supported in plan files: write the value out")
+            raise NodeError(node, NO_ALIASES)
         seen.add(id(node))
         if isinstance(node, yaml.SequenceNode):
             return [convert(item) for item in node.value]

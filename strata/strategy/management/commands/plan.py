@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.utils import OperationalError, ProgrammingError
 
 from strata.strategy.plan.errors import PlanError, PlanInvalid
-from strata.strategy.plan.loader import MAX_BYTES, load_plan
+from strata.strategy.plan.loader import MAX_BYTES, load_plan, too_large
 from strata.strategy.review.registry import run_review
 
 EXIT_UNREADABLE = 2
@@ -48,12 +48,19 @@ class Command(BaseCommand):
             raise CommandError(f"the database is not ready ({exc}); run `strata migrate` first", returncode=1) from None
 
     def read(self, file: str) -> tuple[bytes, str]:
+        """The file's bytes, at most one past the limit: a larger file is refused unread."""
         if file == "-":
-            return sys.stdin.buffer.read(MAX_BYTES + 1), "<stdin>"
+            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                self.fail(too_large(None, "<stdin>").errors, "text")
+            return data, "<stdin>"
         path = Path(file)
         try:
             with path.open("rb") as handle:
-                return handle.read(MAX_BYTES + 1), file
+                data = handle.read(MAX_BYTES + 1)
+                if len(data) > MAX_BYTES:
+                    self.fail(too_large(path.stat().st_size, file).errors, "text")
+                return data, file
         except OSError as exc:
             self.fail([PlanError(file, 0, 0, "", f"cannot read the file: {exc.strerror or exc}")], "text")
             raise AssertionError from exc  # fail() exits
