@@ -304,11 +304,10 @@ def run_once(*, worker: str | None = None, limit: int | None = None) -> int:
 
 def deliver_forever(*, stop: threading.Event, worker: str | None = None, interval: float = 1.0) -> None:
     """Deliver as things fall due until `stop` is set, finishing the variant in hand first.
-    `strata worker` runs this in its own process, `strata serve` in a thread of the web app's.
+    `strata worker` runs this; `strata serve` runs `strata worker` beside the web app.
 
-    An error must not end the loop, least of all in `strata serve`, where nothing would start
-    it again: it is logged and the next round tries again, on a new connection after a database
-    error (a restart, a failover). Nothing is lost: a claim that was in flight is recovered like
+    An error must not end the loop: it is logged and the next round tries again, on a new
+    connection after a database error (a restart, a failover). Nothing is lost: a claim that was in flight is recovered like
     any other."""
     worker = worker or worker_name()
     try:

@@ -1,27 +1,25 @@
 """strata serve: everything on one machine. Migrates, makes the demo workspace on a fresh
-database, runs the publisher in a thread of this process and the task worker (e-mails) as a
-child process, and serves the web app."""
+database, then runs the web app, the publisher and the task worker (e-mails) as processes of
+their own under a supervisor that starts again whichever stops (strata/web/supervisor.py)."""
 
 from __future__ import annotations
 
-import atexit
 import io
 import signal
-import subprocess
+import socket
 import sys
-import threading
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from strata.accounts.models import User
-from strata.publishing.delivery import deliver_forever
+from strata.web.supervisor import Child, StartupFailed, Supervisor
 
 
 class Command(BaseCommand):
-    help = "Run Strata: the web app and its worker, with a demo workspace on a fresh database."
+    help = "Run Strata: the web app and its workers, with a demo workspace on a fresh database."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -35,38 +33,40 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help="do not create the demo workspace on an empty database")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from waitress import serve
-
-        from strata.wsgi import application
-
+        self.check_port_free(options["host"], options["port"])
         call_command("migrate", interactive=False, verbosity=0)
         if not options["no_demo"] and not User.objects.exists():
             call_command("demo", stdout=io.StringIO())  # the login is printed below, once
-        workers: list[subprocess.Popen[bytes]] = []
-        stop_publishing = threading.Event()
-        publisher = threading.Thread(target=deliver_forever, kwargs={"stop": stop_publishing}, name="publisher", daemon=True)
+        strata = [sys.executable, "-m", "strata.cli"]
+        children = [
+            Child(
+                "the web app",
+                [*strata, "web", "--host", options["host"], "--port", str(options["port"]), "--threads", str(options["threads"])],
+            )
+        ]
         if not options["no_worker"]:
-            # The publisher (exactly-once delivery of due posts) runs here, the task worker beside.
-            publisher.start()
+            children.append(Child("the publisher", [*strata, "worker"]))
             if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
-                workers.append(
-                    subprocess.Popen(
-                        [sys.executable, "-m", "strata.cli", "db_worker", "--queue-name", "*", "--no-reload", "--verbosity", "0"]
-                    )
-                )
-            for worker in workers:
-                atexit.register(worker.terminate)
-            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+                children.append(Child("the task worker", [*strata, "db_worker", "--queue-name", "*", "--no-reload", "--verbosity", "0"]))
         from strata.strategy.management.commands.demo import Command as Demo
 
         if User.objects.filter(email="demo@strata.localhost").exists():
             self.stdout.write(Demo.login_text())
         self.stdout.write(f"Strata is running at http://{options['host']}:{options['port']}/  (Ctrl-C stops it)")
+        self.stdout.flush()
+        supervisor = Supervisor(children)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: supervisor.stopping.set())
         try:
-            serve(application, host=options["host"], port=options["port"], threads=options["threads"], ident="strata")
-        finally:
-            stop_publishing.set()  # the publisher finishes the variant in hand
-            if publisher.is_alive():
-                publisher.join(timeout=30)
-            for worker in workers:
-                worker.terminate()
+            supervisor.run()
+        except StartupFailed as exc:
+            raise CommandError(str(exc)) from None
+
+    @staticmethod
+    def check_port_free(host: str, port: int) -> None:
+        """Say so at once when the address is taken, rather than starting the web app to fail."""
+        try:
+            with socket.create_server((host, port)):
+                pass
+        except OSError as exc:
+            raise CommandError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; is Strata already running?") from None
