@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -42,6 +46,51 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+_HOST_NAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
+
+
+@dataclass(frozen=True)
+class AllowList:
+    """Host names, addresses and ranges Strata may reach although they are not public."""
+
+    names: frozenset[str] = frozenset()
+    addresses: frozenset[ipaddress.IPv4Address | ipaddress.IPv6Address] = frozenset()
+    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+
+    @classmethod
+    def parse(cls, entries: Iterable[str] | str, name: str = "STRATA_ALLOW_PRIVATE_HOSTS") -> AllowList:
+        if isinstance(entries, str):
+            entries = entries.split(",")
+        names, addresses, networks = set(), set(), []
+        for raw in entries:
+            entry = raw.strip().lower().rstrip(".")
+            if not entry:
+                continue
+            if "/" in entry:
+                try:
+                    networks.append(ipaddress.ip_network(entry))
+                except ValueError:
+                    raise SettingsError(f"{name}: {raw.strip()!r} is not a range such as 10.0.0.0/8 or fd00::/8") from None
+                continue
+            try:
+                addresses.add(ipaddress.ip_address(entry.strip("[]")))
+                continue
+            except ValueError:
+                pass
+            if not _HOST_NAME.match(entry):
+                raise SettingsError(f"{name}: {raw.strip()!r} is not a host name, an address or a range (comma-separated)")
+            names.add(entry)
+        return cls(frozenset(names), frozenset(addresses), tuple(networks))
+
+    def names_host(self, host: str) -> bool:
+        return host.lower().rstrip(".") in self.names
+
+
+def env_allow_list(name: str) -> AllowList:
+    """Comma-separated host names, addresses and CIDR ranges; a bad entry stops start-up."""
+    return AllowList.parse(os.environ.get(name, ""), name)
+
+
 def secret_key(data_dir: Path) -> str:
     """SECRET_KEY from the environment, or one generated once and kept in the data directory,
     so that a laptop install keeps its sessions across restarts without any set-up."""
@@ -55,6 +104,25 @@ def secret_key(data_dir: Path) -> str:
         import secrets
 
         data_dir.mkdir(parents=True, exist_ok=True)
+        private_file(path)
         path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
     return path.read_text().strip()
+
+
+def private_file(path: Path) -> None:
+    """Make the file readable by its owner only (0600), creating it empty if it is missing.
+    Created with that mode from the start, so no other account can open it in between; a file
+    an earlier version left readable to others is tightened."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
+
+
+def env_seconds(name: str, default: int) -> int:
+    """A duration in whole seconds, zero or more."""
+    value = env_int(name, default)
+    if value < 0:
+        raise SettingsError(f"{name}={value}: expected a number of seconds, zero or more")
+    return value

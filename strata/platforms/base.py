@@ -6,6 +6,7 @@ plain data and returns plain data. Its errors say what the worker should do next
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -75,7 +76,18 @@ class TransientError(PlatformError):
 
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
-        self.retry_after = retry_after
+        # What a platform asks for is hostile input too: a wait of 10^12 s would overflow the
+        # scheduler's arithmetic, a negative one would retry at once.
+        self.retry_after = None if retry_after is None else min(max(retry_after, 1.0), MAX_RETRY_AFTER)
+
+
+MAX_RETRY_AFTER = 86400.0
+
+
+def retry_after_header(value: str, default: float = 60.0) -> float:
+    """Seconds from a Retry-After header; the HTTP-date form and anything unreadable give the default."""
+    value = value.strip()
+    return float(value) if value.isascii() and value.isdigit() else default
 
 
 class RateLimited(TransientError):
@@ -93,6 +105,7 @@ class OutcomeUnknown(PlatformError):
 class Adapter(Protocol):
     name: str
     needs_secret: bool  # False where Strata itself is the platform (its own feed)
+    reaches_out: bool  # False where nothing leaves the machine (its own feed): no address to check
     # True when publishing again with the same keys cannot make a second copy, so an unknown
     # outcome may be retried; False when only a person can tell (e-mail).
     idempotent: bool
@@ -106,3 +119,10 @@ class Adapter(Protocol):
     def publish(self, credentials: Credentials, outgoing: Outgoing) -> Published: ...
 
     def lookup(self, credentials: Credentials, outgoing: Outgoing) -> Published | None: ...
+
+
+def excerpt(text: object, limit: int = 120) -> str:
+    """A short, single-line, printable excerpt of what a server said, for an error a person
+    reads: never a receiver's body verbatim (it may be an internal page, or markup)."""
+    flat = " ".join("".join(c if unicodedata.category(c)[0] != "C" else " " for c in str(text)).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -2,19 +2,51 @@
 
 from __future__ import annotations
 
-from strata.platforms.base import Adapter
+from strata.platforms import egress
+from strata.platforms.base import Adapter, Credentials, Limits, Outgoing, Part, Problem, Published
 from strata.platforms.bluesky.adapter import BlueskyAdapter
 from strata.platforms.feed.adapter import FeedAdapter
 from strata.platforms.mastodon.adapter import MastodonAdapter
 from strata.platforms.newsletter.adapter import NewsletterAdapter
 from strata.platforms.webhook.adapter import WebhookAdapter
 
+
+class Guarded:
+    """An adapter whose every call that may reach the network runs inside egress.guard(), so
+    that no path (delivery, connect, limits, lookup, a new adapter) can forget the check."""
+
+    def __init__(self, inner: Adapter) -> None:
+        self.inner = inner
+        self.name, self.idempotent, self.needs_secret, self.reaches_out = (
+            inner.name,
+            inner.idempotent,
+            inner.needs_secret,
+            inner.reaches_out,
+        )
+
+    def limits(self, credentials: Credentials | None) -> Limits:
+        with egress.guard():
+            return self.inner.limits(credentials)
+
+    def check(self, parts: tuple[Part, ...], limits: Limits) -> list[Problem]:
+        return self.inner.check(parts, limits)
+
+    def verify(self, credentials: Credentials) -> str:
+        with egress.guard():
+            return self.inner.verify(credentials)
+
+    def publish(self, credentials: Credentials, outgoing: Outgoing) -> Published:
+        with egress.guard():
+            return self.inner.publish(credentials, outgoing)
+
+    def lookup(self, credentials: Credentials, outgoing: Outgoing) -> Published | None:
+        with egress.guard():
+            return self.inner.lookup(credentials, outgoing)
+
+
 ADAPTERS: dict[str, Adapter] = {
-    "bluesky": BlueskyAdapter(),
-    "mastodon": MastodonAdapter(),
-    "rss": FeedAdapter(),
-    "newsletter": NewsletterAdapter(),
-    "webhook": WebhookAdapter(),
+    adapter.name: Guarded(adapter)
+    for adapter in (BlueskyAdapter(), MastodonAdapter(), FeedAdapter(), NewsletterAdapter(), WebhookAdapter())
 }
 
 

@@ -61,7 +61,7 @@ def recover_stale(*, worker: str) -> int:
     recovered = 0
     for variant in Variant.objects.filter(state=Variant.State.PUBLISHING).only("pk", "claimed_by", "claimed_at"):
         claim_host, _, pid = variant.claimed_by.partition(":")
-        dead_here = claim_host == host and pid.isdigit() and variant.claimed_by != worker and not _alive(int(pid))
+        dead_here = claim_host == host and pid.isascii() and pid.isdigit() and variant.claimed_by != worker and not _alive(int(pid))
         if not dead_here and (variant.claimed_at is None or variant.claimed_at > cutoff):
             continue
         with transaction.atomic():

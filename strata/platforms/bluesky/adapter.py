@@ -17,6 +17,7 @@ from atproto_client.exceptions import (
     RequestErrorBase,
     UnauthorizedError,
 )
+from atproto_client.models.common import XrpcError
 from atproto_client.request import Request
 
 from strata.platforms.base import (
@@ -30,6 +31,7 @@ from strata.platforms.base import (
     Published,
     RateLimited,
     TransientError,
+    excerpt,
 )
 from strata.platforms.bluesky.text import MAX_BYTES, MAX_GRAPHEMES, find_facets, graphemes
 
@@ -53,10 +55,23 @@ def _status(exc: RequestErrorBase) -> int | None:
     return exc.response.status_code if exc.response is not None else None
 
 
+def _said(exc: RequestErrorBase) -> str:
+    """The server's error in a few words (an XRPC error name and message), with its status; a
+    body that is not an XRPC error (some other server's page) is never repeated."""
+    status = _status(exc)
+    content = exc.response.content if exc.response is not None else None
+    said = f"{content.error}: {content.message}" if isinstance(content, XrpcError) and content.message else ""
+    if isinstance(content, XrpcError) and not said:
+        said = content.error
+    code = f"HTTP {status}" if status else "no answer"
+    return f"{excerpt(said)} ({code})" if said else code
+
+
 class BlueskyAdapter:
     name = "bluesky"
     idempotent = True
     needs_secret = True  # a record key can be written once only
+    reaches_out = True
 
     def limits(self, credentials: Credentials | None) -> Limits:
         return Limits(max_length=MAX_GRAPHEMES, max_media=4, requires_alt_text=True)
@@ -94,7 +109,7 @@ class BlueskyAdapter:
         except (NetworkError, httpx.HTTPError) as exc:
             raise TransientError(f"cannot reach {credentials.service}: {exc}") from None
         except BadRequestError as exc:
-            raise PermanentError(f"Bluesky refused the sign-in: {exc}") from None
+            raise PermanentError(f"Bluesky refused the sign-in: {_said(exc)}") from None
         with _sessions_lock:
             _sessions[key] = client
         return client
@@ -166,11 +181,11 @@ class BlueskyAdapter:
             _forget(credentials)
             raise TransientError("the Bluesky session expired; signing in again") from None
         except BadRequestError as exc:
-            raise PermanentError(f"Bluesky rejected the post: {exc}") from None
+            raise PermanentError(f"Bluesky rejected the post: {_said(exc)}") from None
         except (NetworkError, httpx.HTTPError) as exc:
             raise OutcomeUnknown(f"no answer from {credentials.service}: {exc}") from None
         except RequestErrorBase as exc:
-            raise TransientError(f"Bluesky answered {exc}") from None
+            raise TransientError(f"Bluesky answered {_said(exc)}") from None
         return self._published(credentials, refs, outgoing.keys)
 
     def _create(self, client: Client, credentials: Credentials, part: Part, key: str, reply: dict[str, Any] | None) -> dict[str, str]:
@@ -188,7 +203,7 @@ class BlueskyAdapter:
                 return existing
             if _status(exc) is None:
                 raise
-            raise TransientError(f"Bluesky answered {exc}") from None
+            raise TransientError(f"Bluesky answered {_said(exc)}") from None
         return {"uri": created.uri, "cid": str(created.cid)}
 
     def lookup(self, credentials: Credentials, outgoing: Outgoing) -> Published | None:
@@ -203,7 +218,7 @@ class BlueskyAdapter:
         except (NetworkError, httpx.HTTPError) as exc:
             raise OutcomeUnknown(f"no answer from {credentials.service}: {exc}") from None
         except RequestErrorBase as exc:
-            raise TransientError(f"Bluesky answered {exc}") from None
+            raise TransientError(f"Bluesky answered {_said(exc)}") from None
         return self._published(credentials, refs, outgoing.keys)
 
     def _published(self, credentials: Credentials, refs: list[dict[str, str]], keys: tuple[str, ...]) -> Published:

@@ -14,6 +14,7 @@ class FeedAdapter:
     name = "rss"
     idempotent = True
     needs_secret = False
+    reaches_out = False
 
     def limits(self, credentials: Credentials | None) -> Limits:
         return Limits(max_length=MAX_LENGTH, max_media=0)

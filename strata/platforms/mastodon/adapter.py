@@ -28,6 +28,7 @@ from strata.platforms.base import (
     Published,
     RateLimited,
     TransientError,
+    excerpt,
 )
 from strata.platforms.mastodon.text import length
 
@@ -39,6 +40,7 @@ class MastodonAdapter:
     name = "mastodon"
     idempotent = True
     needs_secret = True
+    reaches_out = True
 
     def _client(self, credentials: Credentials) -> Mastodon:
         return Mastodon(
@@ -88,7 +90,7 @@ class MastodonAdapter:
         except MastodonNetworkError as exc:
             raise TransientError(f"cannot reach {credentials.service}: {exc}") from None
         except MastodonError as exc:
-            raise PermanentError(f"the instance refused: {exc}") from None
+            raise PermanentError(f"the instance refused: {_reason(exc)}") from None
 
     def publish(self, credentials: Credentials, outgoing: Outgoing) -> Published:
         client = self._client(credentials)
@@ -109,17 +111,17 @@ class MastodonAdapter:
         except MastodonUnauthorizedError:
             raise PermanentError("the instance refused the access token; connect the channel again") from None
         except MastodonServerError as exc:
-            raise TransientError(f"the instance answered {exc}") from None
+            raise TransientError(f"the instance failed ({_status(exc)}); trying again later") from None
         except MastodonNotFoundError as exc:
-            raise PermanentError(f"the instance does not know this: {exc}") from None
+            raise PermanentError(f"the instance does not know this: {_reason(exc)}") from None
         except MastodonNetworkError as exc:
             raise OutcomeUnknown(f"no answer from {credentials.service}: {exc}") from None
         except MastodonAPIError as exc:
             if _unreadable(exc):
                 # An answer that is not JSON says nothing about whether the status was made;
                 # publishing again with the same Idempotency-Key finds out safely.
-                raise OutcomeUnknown(f"the instance answered something that is not its API: {str(exc)[:200]}") from None
-            raise PermanentError(f"the instance rejected the post: {exc}") from None
+                raise OutcomeUnknown("the instance answered something that is not its API (not JSON)") from None
+            raise PermanentError(f"the instance rejected the post: {_reason(exc)}") from None
         return Published(remote_id=ids[0], url=urls[0], remote_ids=tuple(ids))
 
     def lookup(self, credentials: Credentials, outgoing: Outgoing) -> Published | None:
@@ -130,6 +132,19 @@ class MastodonAdapter:
 
 def _unreadable(exc: MastodonAPIError) -> bool:
     return bool(exc.args) and str(exc.args[0]).startswith("Could not parse response as JSON")
+
+
+def _status(exc: MastodonError) -> str:
+    code = next((a for a in exc.args[1:2] if isinstance(a, int)), None)
+    return f"HTTP {code}" if code else "no usable answer"
+
+
+def _reason(exc: MastodonError) -> str:
+    """What the instance said, in a few plain words: Mastodon's own error text (e.g. "Validation
+    failed: Text character limit of 500 exceeded"), capped, never a whole page."""
+    if len(exc.args) >= 4 and isinstance(exc.args[1], int):
+        return f"{excerpt(exc.args[3] or exc.args[2])} (HTTP {exc.args[1]})"
+    return excerpt(exc.args[0] if exc.args else exc)
 
 
 def _text(part: Part) -> str:

@@ -23,20 +23,25 @@ from strata.platforms.base import (
     Problem,
     Published,
     TransientError,
+    excerpt,
 )
 
 TIMEOUT = 30
 
 
 def _parse(service: str) -> tuple[str, str, int, str, bool, list[str]]:
-    url = urlsplit(service)
+    try:
+        url = urlsplit(service)
+        given_port = url.port  # ValueError for a port over 65535 or not a number
+    except ValueError:
+        raise PermanentError(f"{excerpt(service)!r} is not a usable smtp:// address: check the host and the port (1 to 65535)") from None
     if url.scheme not in ("smtp", "smtps") or not url.hostname:
-        raise PermanentError(f"{service!r} is not an smtp:// or smtps:// address")
+        raise PermanentError(f"{excerpt(service)!r} is not an smtp:// or smtps:// address")
     query = parse_qs(url.query)
     to = [a for value in query.get("to", []) for a in value.split(",") if a]
     if not to:
         raise PermanentError("say who receives the newsletter: add ?to=list@example.com to the address")
-    port = url.port or (465 if url.scheme == "smtps" else 587)
+    port = given_port or (465 if url.scheme == "smtps" else 587)
     return url.scheme, url.hostname, port, unquote(url.username or ""), query.get("starttls", ["0"])[0] in ("1", "true", "yes"), to
 
 
@@ -44,6 +49,7 @@ class NewsletterAdapter:
     name = "newsletter"
     idempotent = False
     needs_secret = False  # some relays take mail without a login
+    reaches_out = True
 
     def limits(self, credentials: Credentials | None) -> Limits:
         return Limits(max_length=200_000, max_media=0)
@@ -88,7 +94,7 @@ class NewsletterAdapter:
         try:
             refused = server.send_message(message)
         except smtplib.SMTPRecipientsRefused as exc:
-            raise PermanentError(f"the mail server refused every recipient: {exc.recipients}") from None
+            raise PermanentError(f"the mail server refused every recipient: {excerpt(', '.join(exc.recipients))}") from None
         except (smtplib.SMTPServerDisconnected, TimeoutError) as exc:
             raise OutcomeUnknown(f"the mail server went away while sending: {exc}") from None
         except smtplib.SMTPResponseException as exc:

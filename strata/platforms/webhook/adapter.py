@@ -21,6 +21,8 @@ from strata.platforms.base import (
     Published,
     RateLimited,
     TransientError,
+    excerpt,
+    retry_after_header,
 )
 
 TIMEOUT = 15.0
@@ -34,6 +36,7 @@ class WebhookAdapter:
     name = "webhook"
     idempotent = True  # the receiver is told the key; a receiver that ignores it may see a repeat
     needs_secret = True
+    reaches_out = True
 
     def limits(self, credentials: Credentials | None) -> Limits:
         return Limits(max_length=100_000, max_media=0)
@@ -62,19 +65,24 @@ class WebhookAdapter:
         }
         try:
             response = httpx.post(credentials.service, content=body, headers=headers, timeout=TIMEOUT)
+        except httpx.InvalidURL:
+            raise PermanentError(f"{excerpt(credentials.service)!r} is not a usable address; connect the channel again") from None
         except httpx.ConnectError as exc:
             raise TransientError(f"cannot reach {credentials.service}: {exc}") from None
         except httpx.HTTPError as exc:
             raise OutcomeUnknown(f"no answer from {credentials.service}: {exc}") from None
         if response.status_code == 429:
-            retry = response.headers.get("retry-after", "")
-            raise RateLimited("the receiver asked to slow down (429)", retry_after=float(retry) if retry.isdigit() else 60.0)
+            raise RateLimited(
+                "the receiver asked to slow down (429)", retry_after=retry_after_header(response.headers.get("retry-after", ""))
+            )
+        # The receiver's body is never repeated: the status code says what happened, and a body
+        # echoed into the post's error would let a member read whatever answered.
         if response.status_code >= 500:
-            raise TransientError(f"the receiver answered {response.status_code}")
+            raise TransientError(f"the receiver failed to take the delivery (HTTP {response.status_code}); trying again later")
         if response.status_code in (401, 403):
-            raise PermanentError(f"the receiver refused the signature ({response.status_code}); connect the channel again")
+            raise PermanentError(f"the receiver refused the signature (HTTP {response.status_code}); connect the channel again")
         if response.status_code >= 400:
-            raise PermanentError(f"the receiver refused the message ({response.status_code}): {response.text[:200]}")
+            raise PermanentError(f"the receiver refused the delivery (HTTP {response.status_code})")
         return Published(remote_id=outgoing.keys[0], url=credentials.service, remote_ids=(outgoing.keys[0],))
 
     def lookup(self, credentials: Credentials, outgoing: Outgoing) -> Published | None:
