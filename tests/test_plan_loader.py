@@ -113,6 +113,13 @@ def test_it_refuses_aliases_that_could_blow_up() -> None:
         ("strata: 1\nworkspace: {name: A}\ngoals: [{id: Grow EU, statement: s}]\n", "'Grow EU' is not a valid id"),
         ("strata: 1\nworkspace: {name: A}\nresponse_plan: [{id: r, action: reply, within: soon}]\n", "'soon' is not a duration"),
         ("strata: 1\nworkspace: {name: A}\ngoals: {id: g}\n", "expected a list, got a mapping"),
+        # A yes/no value is not a share, and a bare year is not a date (it would be read as
+        # seconds since 1970).
+        ("strata: 1\nworkspace: {name: A}\ncontent: {mix: {social: 0.8, promotional: false}}\n", "expected a number, got false"),
+        (
+            "strata: 1\nworkspace: {name: A}\nobjectives: [{id: o, kind: awareness, statement: s, kpi: {metric: m, deadline: 2027}}]\n",
+            "expected a date like 2027-06-30, got 2027",
+        ),
     ],
 )
 def test_it_explains_each_kind_of_mistake(text: str, expected: str) -> None:

@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from ninja import Schema
+from typing import Annotated
+
+from ninja import Field, Schema
+
+from strata.accounts.actions import MAX_EMAIL, MAX_NAME
+
+# The actions refuse longer values for every path; stated here too, for the API's schema.
+Short = Annotated[str, Field(max_length=64)]
 
 
 class WorkspaceOut(Schema):
@@ -11,9 +18,9 @@ class WorkspaceOut(Schema):
 
 
 class WorkspaceIn(Schema):
-    name: str
-    slug: str = ""
-    timezone: str = "UTC"
+    name: Annotated[str, Field(max_length=MAX_NAME)]
+    slug: Short = ""
+    timezone: Short = "UTC"
 
 
 class MemberOut(Schema):
@@ -24,15 +31,15 @@ class MemberOut(Schema):
 
 
 class InviteIn(Schema):
-    email: str
-    role: str
+    email: Annotated[str, Field(max_length=MAX_EMAIL)]
+    role: Short
 
 
 class InviteOut(Schema):
-    status: str  # "member" (added at once) or "invited" (an e-mail is on its way)
+    status: str  # always "invited": an e-mail is on its way, and they join when they accept
     email: str
     role: str
 
 
 class RoleIn(Schema):
-    role: str
+    role: Short

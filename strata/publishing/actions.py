@@ -10,13 +10,26 @@ from django.utils.timezone import now
 
 from strata.accounts.actions import ActionError, Conflict
 from strata.accounts.models import User, Workspace
-from strata.platforms.base import Credentials, Limits, Part, PlatformError, Problem
+from strata.platforms import egress
+from strata.platforms.base import Credentials, Limits, Part, PlatformError, Problem, excerpt
 from strata.platforms.bluesky.tid import make_tid
 from strata.platforms.registry import adapter_for
 from strata.publishing.claims import settle_post
 from strata.publishing.mix import MixWarning, mix_after
 from strata.publishing.models import ChannelAccount, Media, Post, PostEvent, PublishingSettings, Variant
 from strata.publishing.planlink import PlanLink
+from strata.safeurl import WEB, problem
+
+# What one post may hold, on every path (form, API, CSV, CLI). Platforms check their own, smaller
+# limits separately (check_variant); these keep a person's mistake from reaching the database.
+MAX_TEXT = 10_000  # characters per part of a thread
+MAX_PARTS = 100
+MAX_TITLE = 200  # Post.title's column
+MAX_SERVICE = MAX_HANDLE = 300  # ChannelAccount's columns
+# Where the service is not a web address: the newsletter's is smtp:// or smtps://.
+SERVICE_SCHEMES = {"newsletter": frozenset({"smtp", "smtps"})}
+# Nothing is planned further ahead; it also keeps a time zone shift inside what a datetime holds.
+SCHEDULE_HORIZON = dt.timedelta(days=3653)
 
 
 @dataclass(frozen=True)
@@ -54,10 +67,15 @@ def connect_channel(
         raise ActionError(f"Strata cannot publish to {channel.platform} yet", field="channel")
     if adapter.needs_secret and not secret.strip():
         raise ActionError("the password or token is empty", field="secret")
+    _check_account(platform=channel.platform, service=service, handle=handle)
+    if adapter.reaches_out:
+        _check_service(service)
     remote = ""
     if verify:
         try:
             remote = adapter.verify(Credentials(service=service, handle=handle, secret=secret))
+        except egress.EgressRefused as exc:  # the name now resolves elsewhere than a moment ago
+            raise ActionError(exc.message, field="service") from None
         except PlatformError as exc:
             raise ActionError(f"{channel.platform} did not accept these credentials: {exc.message}", field="secret") from None
     account, _ = ChannelAccount.objects.get_or_create(workspace=workspace, channel_id=channel_id, defaults={"platform": channel.platform})
@@ -66,6 +84,29 @@ def connect_channel(
     account.connected_by, account.connected_at, account.broken, account.rate_limited_until = actor, now(), "", None
     account.save()
     return account
+
+
+def _check_service(service: str) -> None:
+    """The server's address must parse and be public (or allowed); checked again at every
+    request by the adapters themselves (see platforms/egress.py)."""
+    try:
+        host, _ = egress.host_and_port(service)
+    except ValueError as exc:
+        raise ActionError(f"the server address {excerpt(service, 80)!r} is not usable: {exc}", field="service") from None
+    try:
+        egress.check_service(service)
+    except egress.EgressRefused as exc:
+        raise ActionError(f"{host}: {exc.message}", field="service") from None
+
+
+def _check_account(*, platform: str, service: str, handle: str) -> None:
+    """The scheme and length of a channel's server address and handle (not where it points:
+    the platform layer checks that when it connects)."""
+    wrong = problem(service, schemes=SERVICE_SCHEMES.get(platform, WEB), max_length=MAX_SERVICE)
+    if wrong:
+        raise ActionError(f"the server address {wrong}", field="service")
+    if len(handle) > MAX_HANDLE:
+        raise ActionError(f"the handle is {len(handle):,} characters long; at most {MAX_HANDLE}", field="handle")
 
 
 def _limits(workspace: Workspace, channel_id: str, platform: str) -> Limits | None:
@@ -93,7 +134,7 @@ def create_post(*, workspace: Workspace, actor: User | None, data: PostInput) ->
     with transaction.atomic():
         post = Post.objects.create(
             workspace=workspace,
-            title=data.title[:200],
+            title=data.title,
             objective_id=data.objective_id,
             pillar_id=data.pillar_id,
             kind=data.kind,
@@ -123,12 +164,46 @@ def _validate(link: PlanLink, data: PostInput) -> None:
         if variant.channel_id in seen:
             raise ActionError(f"two variants for channel '{variant.channel_id}'; one message per channel", field="channel")
         seen.add(variant.channel_id)
+        check_content(variant)
+    if len(data.title) > MAX_TITLE:
+        raise ActionError(f"the title is {len(data.title):,} characters long; at most {MAX_TITLE}", field="title")
     if data.objective_id and data.objective_id not in link.objectives:
         raise ActionError(f"the plan has no objective '{data.objective_id}'", field="objective")
     if data.pillar_id and data.pillar_id not in link.pillar_kinds:
         raise ActionError(f"the plan has no content pillar '{data.pillar_id}'", field="pillar")
     if data.kind and data.kind not in Post.Kind.values:
         raise ActionError("a post is social or promotional", field="kind")
+
+
+def check_content(variant: VariantInput) -> None:
+    """What every variant must be on any path, whatever its platform: a link that cannot run
+    script when clicked, and texts of a size a database and a person can handle."""
+    channel = variant.channel_id
+    if variant.link:
+        wrong = problem(variant.link)
+        if wrong:
+            raise ActionError(f"the link for {channel} {wrong}", field="link")
+    if len(variant.thread) + 1 > MAX_PARTS:
+        raise ActionError(f"the thread for {channel} has {len(variant.thread) + 1} parts; at most {MAX_PARTS}", field="thread")
+    for number, text in enumerate((variant.text, *variant.thread), start=1):
+        if len(text) > MAX_TEXT:
+            where = f"part {number} of the thread" if number > 1 else "the text"
+            raise ActionError(
+                f"{where} for {channel} is {len(text):,} characters long; at most {MAX_TEXT:,}",
+                field="thread" if number > 1 else "text",
+            )
+
+
+def check_schedule_time(at: dt.datetime) -> None:
+    """A time a post may be scheduled at: with its time zone, not past, not beyond the horizon."""
+    if at.tzinfo is None:
+        raise ActionError("the time must carry its time zone", field="at")
+    # Compared, never converted: an aware comparison cannot overflow, but turning 9999-12-31
+    # 23:00-05:00 into UTC (or adding to it) leaves the range of a datetime.
+    if at < now() - dt.timedelta(minutes=1):
+        raise ActionError("that time has passed; choose a time in the future", field="at")
+    if at > now() + SCHEDULE_HORIZON:
+        raise ActionError(f"that is too far ahead; choose a time within {SCHEDULE_HORIZON.days // 365} years", field="at")
 
 
 def update_post(*, post: Post, actor: User | None, data: PostInput) -> Post:
@@ -141,7 +216,7 @@ def update_post(*, post: Post, actor: User | None, data: PostInput) -> Post:
             raise Conflict(
                 f"only drafts and posts in review can be changed (this post is {post.get_state_display()}); send it back to draft first"
             )
-        post.title, post.objective_id, post.pillar_id, post.kind = data.title[:200], data.objective_id, data.pillar_id, data.kind
+        post.title, post.objective_id, post.pillar_id, post.kind = data.title, data.objective_id, data.pillar_id, data.kind
         post.save()
         wanted = {v.channel_id: v for v in data.variants}
         post.variants.exclude(channel_id__in=wanted).delete()
@@ -231,10 +306,7 @@ def schedule(*, post: Post, actor: User | None, at: dt.datetime, accept_mix_warn
 
     Refuses a time in the past, and with MixWarning (409) when this post would push a channel's
     promotional share over the plan's target, unless the person accepted that warning."""
-    if at.tzinfo is None:
-        raise ActionError("the time must carry its time zone", field="at")
-    if at < now() - dt.timedelta(minutes=1):
-        raise ActionError("that time has passed; choose a time in the future", field="at")
+    check_schedule_time(at)
     with transaction.atomic():
         post = _locked(post)
         if post.state not in (Post.State.APPROVED, Post.State.SCHEDULED, Post.State.MISSED, Post.State.FAILED, Post.State.UNCONFIRMED):

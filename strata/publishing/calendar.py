@@ -4,7 +4,6 @@ reschedule, the rolling mix per channel, and a token-protected iCalendar feed.""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import zoneinfo
 from dataclasses import dataclass
 
@@ -22,6 +21,11 @@ from strata.publishing.mix import MixWarning, channel_mix
 from strata.publishing.models import Notification, Post, PublishingSettings
 from strata.publishing.planlink import PlanLink
 from strata.publishing.views import _access, _post
+from strata.xmltext import ical_fold, ical_text
+
+# The days the calendar can show. Beyond them, a month's grid, a time zone's offset or the
+# next page would leave what a date can hold (year 1 to 9999); nothing is planned there anyway.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9998, 12, 31)
 
 
 @dataclass
@@ -51,6 +55,9 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
         anchor = dt.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         anchor = now().astimezone(tz).date()
+    if not FIRST_DAY <= anchor <= LAST_DAY:
+        text = f"date: the calendar shows days from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}; choose one in between."
+        return render(request, "web/error.html", {"title": "Not understood", "text": text}, status=400)
     start, end = _range(view, anchor)
     filters = {k: request.GET.get(k, "") for k in ("channel", "pillar", "objective", "state")}
     posts = (
@@ -89,6 +96,9 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         previous = (anchor.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
         following = (anchor.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    # No page before the first day or after the last: the link would only lead to an error.
+    earlier_page = previous if previous >= FIRST_DAY else None
+    later_page = following if following <= LAST_DAY else None
     unscheduled = (
         Post.objects.filter(workspace=access.workspace, scheduled_at=None).exclude(state=Post.State.PUBLISHED).order_by("-created_at")[:20]
     )
@@ -99,8 +109,8 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
         "weeks": [days[i : i + 7] for i in range(0, len(days), 7)],
         "anchor": anchor,
         "tz": tz,
-        "prev": previous,
-        "next": following,
+        "prev": earlier_page,
+        "next": later_page,
         "filters": filters,
         "opts": {
             "channels": list(link.channels),
@@ -114,9 +124,7 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
         "today": now().astimezone(tz).date(),
         "may_schedule": access.may("post.schedule"),
         "may_write": access.may("post.write"),
-        "ical_url": request.build_absolute_uri(reverse("calendar-ics", args=[slug])) + f"?token={settings.ical_token}"
-        if settings.ical_token
-        else "",
+        "ical_active": bool(settings.ical_token_hash),
     }
     template = "publishing/_calendar_grid.html" if request.headers.get("HX-Request") else "publishing/calendar.html"
     return render(request, template, context)
@@ -147,44 +155,20 @@ def move(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def ical_token(request: HttpRequest, slug: str) -> HttpResponse:
-    """Make (or replace) the secret address of the calendar feed; the old one stops working."""
+    """Make (or replace) the secret address of the calendar feed; the old one stops working.
+    Only the token's hash is kept, so the address is shown on this page and never again."""
     access = _access(request, slug, "post.schedule")
-    settings = actions.settings_for(access.workspace)
-    settings.ical_token = secrets.token_urlsafe(24)
-    settings.save(update_fields=["ical_token"])
-    from django.shortcuts import redirect
-
-    return redirect("calendar", slug=slug)
+    token = actions.settings_for(access.workspace).new_ical_token()
+    address = request.build_absolute_uri(reverse("calendar-ics", args=[slug])) + f"?token={token}"
+    return render(request, "publishing/calendar_address.html", {"access": access, "ical_url": address})
 
 
 def ical(request: HttpRequest, slug: str) -> HttpResponse:
     """The calendar as iCalendar, for any calendar app. The address's token is the key."""
-    token = request.GET.get("token", "")
     settings = PublishingSettings.objects.select_related("workspace").filter(workspace__slug=slug).first()
-    if settings is None or not token or not settings.ical_token or not secrets.compare_digest(token, settings.ical_token):
+    if settings is None or not settings.opens_ical(request.GET.get("token", "")):
         raise Http404("no such calendar")
     return HttpResponse(render_ical(settings.workspace), content_type="text/calendar; charset=utf-8")
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """RFC 5545: lines longer than 75 octets continue on the next line after a space."""
-    data = line.encode()
-    if len(data) <= 75:
-        return line
-    parts: list[str] = []
-    current = b""
-    for char in line:
-        encoded = char.encode()
-        if len(current) + len(encoded) > (75 if not parts else 74):
-            parts.append(current.decode())
-            current = b""
-        current += encoded
-    parts.append(current.decode())
-    return "\r\n ".join(parts)
 
 
 def render_ical(workspace: Workspace) -> str:
@@ -193,7 +177,7 @@ def render_ical(workspace: Workspace) -> str:
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//Strata//Content calendar//EN",
-        f"X-WR-CALNAME:{_escape(workspace.name)} content calendar",
+        f"X-WR-CALNAME:{ical_text(workspace.name)} content calendar",
     ]
     posts = Post.objects.filter(workspace=workspace).exclude(scheduled_at=None).prefetch_related("variants").order_by("scheduled_at")
     for post in posts:
@@ -207,9 +191,9 @@ def render_ical(workspace: Workspace) -> str:
             f"DTSTAMP:{stamp}",
             f"DTSTART:{post.scheduled_at.astimezone(dt.UTC).strftime('%Y%m%dT%H%M%SZ')}",
             "DURATION:PT15M",
-            f"SUMMARY:{_escape(summary)} ({post.state})",
-            f"DESCRIPTION:{_escape(description)}",
+            f"SUMMARY:{ical_text(summary)} ({post.state})",
+            f"DESCRIPTION:{ical_text(description)}",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+    return "\r\n".join(ical_fold(line) for line in lines) + "\r\n"

@@ -12,9 +12,9 @@ import datetime as dt
 import io
 import zoneinfo
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
-from django.utils.timezone import now
 
 from strata.accounts.actions import ActionError
 from strata.accounts.models import User, Workspace
@@ -40,6 +40,9 @@ EXPORT_COLUMNS = [
     "url",
 ]
 MAX_BYTES = 5 * 1024 * 1024
+# Python's csv module stops at a cell over 131,072 characters with an error that names no cell;
+# the file is already bounded by MAX_BYTES, so let it read any cell and check each by its column.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
 
 
 @dataclass
@@ -74,7 +77,10 @@ def read(workspace: Workspace, raw: bytes) -> ImportReport:
     except UnicodeDecodeError as exc:
         return ImportReport([], [RowError(raw.count(b"\n", 0, exc.start) + 1, "", "the file is not UTF-8 text; save it as CSV UTF-8")])
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in reader.fieldnames or []]
+    try:
+        header = [h.strip() for h in reader.fieldnames or []]
+    except csv.Error as exc:
+        return ImportReport([], [RowError(1, "", f"the header cannot be read as CSV: {exc}")])
     missing = [c for c in ("channel", "text") if c not in header]
     unknown = [h for h in header if h not in COLUMNS]
     if missing or unknown:
@@ -86,60 +92,90 @@ def read(workspace: Workspace, raw: bytes) -> ImportReport:
     tz = zoneinfo.ZoneInfo(workspace.timezone)
     grouped: dict[str, Planned] = {}
     errors: list[RowError] = []
-    for number, row in enumerate(reader, start=2):
-        row = {k.strip(): (v or "").strip() for k, v in row.items() if k}
-        label = row.get("post") or f"row-{number}"
-        channel = row.get("channel", "")
-        if channel not in link.channels:
-            errors.append(RowError(number, "channel", f"the plan has no channel '{channel}'"))
-            continue
-        if not row.get("text"):
-            errors.append(RowError(number, "text", "empty"))
-            continue
-        at = None
-        if row.get("scheduled_at"):
-            try:
-                at = dt.datetime.fromisoformat(row["scheduled_at"])
-            except ValueError:
-                errors.append(
-                    RowError(
-                        number,
-                        "scheduled_at",
-                        f"'{row['scheduled_at']}' is not a date and time like 2026-12-01T09:00 or 2026-12-01T09:00+01:00",
-                    )
-                )
-                continue
-            at = at if at.tzinfo else at.replace(tzinfo=tz)
-            if at < now():
-                errors.append(RowError(number, "scheduled_at", "that time has passed"))
-        for column, known in (("objective", link.objectives), ("pillar", set(link.pillar_kinds))):
-            if row.get(column) and row[column] not in known:
-                errors.append(RowError(number, column, f"the plan has no {column} '{row[column]}'"))
-        if row.get("kind") and row["kind"] not in Post.Kind.values:
-            errors.append(RowError(number, "kind", "social or promotional"))
-        variant = VariantInput(channel, row["text"], row.get("link", ""))
-        for problem in actions.check_variant(workspace, variant, link.channels[channel].platform):
-            if problem.severity == "error":
-                errors.append(RowError(number, "text", f"{channel}: {problem.message}"))
-        planned = grouped.setdefault(
-            label,
-            Planned(
-                PostInput(
-                    variants=[],
-                    title=row.get("title", ""),
-                    objective_id=row.get("objective", ""),
-                    pillar_id=row.get("pillar", ""),
-                    kind=row.get("kind", ""),
-                ),
-                at,
-            ),
-        )
-        if any(v.channel_id == channel for v in planned.data.variants):
-            errors.append(RowError(number, "channel", f"post '{label}' has two rows for channel '{channel}'"))
-            continue
-        planned.data.variants.append(variant)
-        planned.rows.append(number)
+    try:
+        for number, row in enumerate(reader, start=2):
+            _read_row(workspace, link, tz, number, row, grouped, errors)
+    except csv.Error as exc:
+        errors.append(RowError(reader.line_num, "", f"this line cannot be read as CSV: {exc}"))
     return ImportReport(list(grouped.values()), errors)
+
+
+def _show(value: str, limit: int = 60) -> str:
+    """A cell quoted in an error, cut short: the error must not repeat a megabyte back."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def _read_row(
+    workspace: Workspace,
+    link: PlanLink,
+    tz: zoneinfo.ZoneInfo,
+    number: int,
+    row: dict[str | None, Any],
+    grouped: dict[str, Planned],
+    errors: list[RowError],
+) -> None:
+    """Check one row and add it to its post (by its `post` label), or add its errors."""
+    cells = {k.strip(): (v if isinstance(v, str) else "").strip() for k, v in row.items() if k}
+    label = cells.get("post") or f"row-{number}"
+    channel = cells.get("channel", "")
+    if channel not in link.channels:
+        errors.append(RowError(number, "channel", f"the plan has no channel '{_show(channel)}'"))
+        return
+    if not cells.get("text"):
+        errors.append(RowError(number, "text", "empty"))
+        return
+    at = None
+    if cells.get("scheduled_at"):
+        try:
+            at = dt.datetime.fromisoformat(cells["scheduled_at"])
+        except ValueError:
+            errors.append(
+                RowError(
+                    number,
+                    "scheduled_at",
+                    f"'{_show(cells['scheduled_at'])}' is not a date and time like 2026-12-01T09:00 or 2026-12-01T09:00+01:00",
+                )
+            )
+            return
+        at = at if at.tzinfo else at.replace(tzinfo=tz)
+        try:
+            actions.check_schedule_time(at)
+        except ActionError as exc:
+            errors.append(RowError(number, "scheduled_at", exc.message))
+    for column, known in (("objective", link.objectives), ("pillar", set(link.pillar_kinds))):
+        if cells.get(column) and cells[column] not in known:
+            errors.append(RowError(number, column, f"the plan has no {column} '{_show(cells[column])}'"))
+    if cells.get("kind") and cells["kind"] not in Post.Kind.values:
+        errors.append(RowError(number, "kind", "social or promotional"))
+    if len(cells.get("title", "")) > actions.MAX_TITLE:
+        errors.append(RowError(number, "title", f"{len(cells['title']):,} characters long; at most {actions.MAX_TITLE}"))
+    variant = VariantInput(channel, cells["text"], cells.get("link", ""))
+    try:
+        actions.check_content(variant)
+    except ActionError as exc:
+        errors.append(RowError(number, exc.field or "", exc.message))
+        return  # the platform's rules need not count a text this long
+    for problem in actions.check_variant(workspace, variant, link.channels[channel].platform):
+        if problem.severity == "error":
+            errors.append(RowError(number, "text", f"{channel}: {problem.message}"))
+    planned = grouped.setdefault(
+        label,
+        Planned(
+            PostInput(
+                variants=[],
+                title=cells.get("title", ""),
+                objective_id=cells.get("objective", ""),
+                pillar_id=cells.get("pillar", ""),
+                kind=cells.get("kind", ""),
+            ),
+            at,
+        ),
+    )
+    if any(v.channel_id == channel for v in planned.data.variants):
+        errors.append(RowError(number, "channel", f"post '{_show(label)}' has two rows for channel '{channel}'"))
+        return
+    planned.data.variants.append(variant)
+    planned.rows.append(number)
 
 
 def import_posts(*, workspace: Workspace, actor: User | None, raw: bytes, schedule: bool) -> list[Post]:

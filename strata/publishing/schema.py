@@ -1,23 +1,32 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from strata.publishing.actions import MAX_HANDLE, MAX_PARTS, MAX_SERVICE, MAX_TEXT, MAX_TITLE
+from strata.safeurl import MAX_LENGTH as MAX_LINK
+
+# The same limits as the actions (which every other path goes through), stated here as well so
+# that the API's schema tells clients what it accepts.
+Id = Annotated[str, Field(max_length=64)]
+Part = Annotated[str, Field(max_length=MAX_TEXT)]
 
 
 class VariantIn(Schema):
-    channel: str
-    text: str
-    link: str = ""
-    thread: list[str] = []
+    channel: Id
+    text: Part
+    link: Annotated[str, Field(max_length=MAX_LINK, description="http:// or https:// only")] = ""
+    thread: Annotated[list[Part], Field(max_length=MAX_PARTS - 1)] = []
 
 
 class PostIn(Schema):
-    variants: list[VariantIn]
-    title: str = ""
-    objective: str = ""
-    pillar: str = ""
-    kind: str = ""
+    variants: Annotated[list[VariantIn], Field(max_length=100)]
+    title: Annotated[str, Field(max_length=MAX_TITLE)] = ""
+    objective: Id = ""
+    pillar: Id = ""
+    kind: Annotated[str, Field(max_length=20)] = ""
 
 
 class VariantOut(Schema):
@@ -53,6 +62,6 @@ class OutcomeIn(Schema):
 
 
 class ConnectIn(Schema):
-    service: str
-    handle: str
-    secret: str = ""
+    service: Annotated[str, Field(max_length=MAX_SERVICE, description="https:// (smtp:// or smtps:// for a newsletter)")]
+    handle: Annotated[str, Field(max_length=MAX_HANDLE)]
+    secret: Annotated[str, Field(max_length=10_000)] = ""

@@ -261,7 +261,7 @@ def settings_save(request: HttpRequest, slug: str) -> HttpResponse:
     settings = actions.settings_for(access.workspace)
     settings.allow_posts_without_objective = bool(request.POST.get("allow_posts_without_objective"))
     minutes = request.POST.get("missed_after_minutes", "")
-    if not minutes.isdigit() or not 1 <= int(minutes) <= 10080:
+    if not (minutes.isascii() and minutes.isdigit()) or not 1 <= int(minutes) <= 10080:  # "²".isdigit(), but int() refuses it
         messages.error(request, "Missed after: a number of minutes from 1 to 10080 (a week).")
     else:
         settings.missed_after_minutes = int(minutes)

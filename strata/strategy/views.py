@@ -210,7 +210,7 @@ def element_edit(request: HttpRequest, slug: str, kind_name: str, element_id: st
                 kind=kind,
                 element_id=element_id,
                 element=element,
-                expected_revision=int(expected) if expected and expected.isdigit() else None,
+                expected_revision=int(expected) if expected and expected.isascii() and expected.isdigit() else None,
             )
         except actions.ElementInvalid as exc:
             position = next((i for i, e in enumerate(items) if e.id == element_id), len(items))

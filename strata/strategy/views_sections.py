@@ -148,7 +148,9 @@ def plan_export(request: HttpRequest, slug: str) -> HttpResponse:
     access = _access(request, slug)
     number = request.GET.get("revision")
     if number:
-        revision = get_object_or_404(PlanRevision, workspace=access.workspace, number=int(number) if number.isdigit() else -1)
+        revision = get_object_or_404(
+            PlanRevision, workspace=access.workspace, number=int(number) if number.isascii() and number.isdigit() else -1
+        )
         plan = PlanDocument.model_validate(revision.document)
     else:
         plan = current_plan(access.workspace).plan

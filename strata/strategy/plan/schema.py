@@ -11,9 +11,9 @@ import datetime as dt
 import difflib
 import functools
 import zoneinfo
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
 
 FORMAT_VERSION: Literal[1] = 1
 
@@ -67,6 +67,26 @@ Duration = Annotated[
     Field(description="a number and a unit: 30m, 4h or 2d"),
 ]
 
+
+def _not_yes_or_no(value: Any) -> Any:
+    # YAML reads `no`, `off` and `false` as false, and pydantic would take false for 0: a mix of
+    # "promotional: no" must not quietly become 0 %.
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()} (a yes/no value)")
+    return value
+
+
+def _a_calendar_date(value: Any) -> Any:
+    # pydantic reads a number as seconds since 1970: "deadline: 2027" would become 1970-01-01.
+    if isinstance(value, (int, float)):
+        raise ValueError(f"expected a date like 2027-06-30, got {value!r}")
+    return value
+
+
+Number = Annotated[float, BeforeValidator(_not_yes_or_no)]
+CalendarDate = Annotated[dt.date, BeforeValidator(_a_calendar_date)]
+Count = Annotated[int, BeforeValidator(_not_yes_or_no)]
+
 PLATFORMS: tuple[str, ...] = Platform.__args__  # type: ignore[attr-defined]
 PURPOSES: tuple[str, ...] = Purpose.__args__  # type: ignore[attr-defined]
 WEEKDAYS: tuple[str, ...] = Weekday.__args__  # type: ignore[attr-defined]
@@ -80,7 +100,8 @@ def _timezones() -> frozenset[str]:
 class Strict(BaseModel):
     """Unknown keys are an error, so that a typo never silently drops a part of the plan."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=False)
+    # No infinities or NaN (".inf", "1e400"): JSON cannot store them, and no budget or KPI is one.
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=False, allow_inf_nan=False)
 
 
 class WorkspaceInfo(Strict):
@@ -104,7 +125,7 @@ class Person(Strict):
 
 
 class Budget(Strict):
-    amount: Annotated[float, Field(ge=0)]
+    amount: Annotated[Number, Field(ge=0)]
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "EUR"
     per: BudgetPeriod = "month"
 
@@ -129,9 +150,9 @@ class Goal(Strict):
 
 class Kpi(Strict):
     metric: ShortText
-    baseline: float | None = None
-    target: float | None = None
-    deadline: dt.date | None = None
+    baseline: Number | None = None
+    target: Number | None = None
+    deadline: CalendarDate | None = None
 
 
 class Objective(Strict):
@@ -155,7 +176,7 @@ class Audience(Strict):
     role: AudienceRole = "other"
     desired_action: ShortText | None = None
     motivation: Text | None = None
-    presence: dict[Platform, Annotated[int, Field(ge=0)]] = {}
+    presence: dict[Platform, Annotated[Count, Field(ge=0)]] = {}
 
 
 class Responsibility(Strict):
@@ -170,14 +191,14 @@ class Channel(Strict):
     # One primary purpose, never a list: a second purpose means a second profile.
     purpose: Purpose | None = None
     audiences: list[Id] = []
-    effort_hours_per_week: Annotated[float, Field(ge=0, le=168)] | None = None
-    cadence_per_week: Annotated[float, Field(ge=0, le=1000)] | None = None
+    effort_hours_per_week: Annotated[Number, Field(ge=0, le=168)] | None = None
+    cadence_per_week: Annotated[Number, Field(ge=0, le=1000)] | None = None
     responsible: list[Responsibility] = []
 
 
 class Mix(Strict):
-    social: Annotated[float, Field(ge=0, le=1)] = 0.8
-    promotional: Annotated[float, Field(ge=0, le=1)] = 0.2
+    social: Annotated[Number, Field(ge=0, le=1)] = 0.8
+    promotional: Annotated[Number, Field(ge=0, le=1)] = 0.2
 
 
 class Pillar(Strict):

@@ -4,6 +4,8 @@ from typing import Any
 
 from django import template
 
+from strata.safeurl import is_safe
+
 register = template.Library()
 
 
@@ -28,3 +30,12 @@ def contains(container: Any, item: Any) -> bool:
     if isinstance(container, str):
         return bool(container == item)
     return bool(item in container)
+
+
+@register.filter
+def safe_href(url: Any) -> str:
+    """A stored URL as a link target, only when it is http(s) or mailto: anything else
+    (`javascript:`, `data:`, `vbscript:`, stored before input was checked) becomes an inert
+    "#", so that clicking it can never run script."""
+    text = str(url or "")
+    return text if is_safe(text) else "#"

@@ -10,7 +10,9 @@ from typing import Any
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.validators import validate_email
 
+from strata.accounts.actions import MAX_EMAIL, MAX_NAME
 from strata.accounts.models import Membership, User, Workspace
 from strata.accounts.roles import Role
 
@@ -27,6 +29,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         email = options["email"].strip().lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise CommandError(f"{email[:80]!r} is not an e-mail address") from None
+        if len(email) > MAX_EMAIL or len(options["name"]) > MAX_NAME:
+            raise CommandError(f"the e-mail address may be at most {MAX_EMAIL} characters and the name {MAX_NAME}")
         if User.objects.filter(email=email).exists():
             raise CommandError(f"a user {email} exists already")
         if options["password_file"]:
