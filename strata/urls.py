@@ -16,6 +16,7 @@ urlpatterns = [
     path("", accounts.home, name="home"),
     path("switch/", accounts.switch_workspace, name="switch-workspace"),
     path("invitations/<str:token>/", accounts.accept_invitation, name="accept-invitation"),
+    path("invitations/<int:invitation_id>/answer/", accounts.answer_invitation, name="answer-invitation"),
     path("account/tokens/", accounts.api_tokens, name="api-tokens"),
     path("account/tokens/<int:token_id>/revoke/", accounts.revoke_token, name="revoke-token"),
     path("w/<slug:slug>/", plan.overview, name="plan-overview"),
@@ -48,6 +49,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
+handler400 = "strata.web.views.bad_request"
 handler404 = "strata.web.views.not_found"
 handler403 = "strata.web.views.forbidden"
 handler500 = "strata.web.views.server_error"

@@ -40,11 +40,11 @@ def list_members(request: HttpRequest, slug: str) -> list[MemberOut]:
 
 @router.post("/workspaces/{slug}/members", response={201: InviteOut})
 def invite_member(request: HttpRequest, slug: str, payload: InviteIn) -> Status[InviteOut]:
-    """Add a member (owners only). Someone without an account is sent an invitation by e-mail."""
+    """Invite someone (owners only): an invitation is e-mailed to the address, whether or not it
+    has an account, and they join when they accept it. Inviting again renews a pending invitation."""
     access = workspace_access(request.user, slug, "members.manage")  # type: ignore[arg-type]
-    result = actions.invite_member(access=access, email=payload.email, role=payload.role)
-    status = "member" if isinstance(result, Membership) else "invited"
-    return Status(201, InviteOut(status=status, email=payload.email.strip().lower(), role=payload.role))
+    invitation = actions.invite_member(access=access, email=payload.email, role=payload.role)
+    return Status(201, InviteOut(status="invited", email=invitation.email, role=invitation.role))
 
 
 @router.patch("/workspaces/{slug}/members/{member_id}", response=MemberOut)

@@ -97,9 +97,14 @@ class Invitation(models.Model):
         return token, _hash(token)
 
     @classmethod
-    def find(cls, token: str) -> Invitation | None:
+    def pending(cls) -> models.QuerySet[Invitation]:
+        """Invitations not yet accepted and not expired."""
         cutoff = now() - dt.timedelta(days=cls.VALID_DAYS)
-        return cls.objects.filter(token_hash=_hash(token), accepted_at=None, created_at__gte=cutoff).select_related("workspace").first()
+        return cls.objects.filter(accepted_at=None, created_at__gte=cutoff).select_related("workspace", "invited_by")
+
+    @classmethod
+    def find(cls, token: str) -> Invitation | None:
+        return cls.pending().filter(token_hash=_hash(token)).first()
 
 
 class ApiToken(models.Model):

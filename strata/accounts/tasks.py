@@ -22,7 +22,8 @@ def send_invitation(invitation_id: int) -> None:
         subject=f"Join {invitation.workspace.name} on Strata",
         message=(
             f"{inviter} invites you to {invitation.workspace.name} on Strata as {invitation.role}.\n\n"
-            f"Accept within {Invitation.VALID_DAYS} days: {link}\n"
+            f"Accept within {Invitation.VALID_DAYS} days: {link}\n\n"
+            f"The invitation is for {invitation.email}: sign in with that address, or make an account for it on the page the link opens.\n"
         ),
         from_email=None,
         recipient_list=[invitation.email],

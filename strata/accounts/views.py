@@ -11,38 +11,41 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from strata.accounts import actions, throttle
+from strata.accounts.clientaddr import client_address
 from strata.accounts.forms import AcceptForm, InviteForm, LoginForm, RoleForm, TokenForm, WorkspaceForm
 from strata.accounts.models import ApiToken, Invitation, Membership, User
 from strata.accounts.roles import ROLE_HELP, Role
 from strata.accounts.scoping import workspace_access
 
 
-def _client(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "unknown"))
-
-
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     status = 200
+    retry_after = None
     if request.method == "POST" and form.is_valid():
         email, password = form.cleaned_data["email"], form.cleaned_data["password"]
-        if throttle.is_locked(email, _client(request)):
-            form.add_error(None, "Too many failed sign-ins. Wait a few minutes and try again.")
-            status = 429
+        client = client_address(request)
+        wait = throttle.begin(email, client)
+        if wait is not None:
+            form.add_error(None, wait.message)
+            status, retry_after = 429, wait.seconds
         else:
             user = authenticate(request, username=email.lower(), password=password)
             if user is None:
-                throttle.record_failure(email, _client(request))
+                throttle.record_failure(email, client)
                 form.add_error(None, "That e-mail address and password do not match.")
                 status = 400
             else:
-                throttle.clear(email, _client(request))
+                throttle.record_success(email, client)
                 login(request, user)
                 target = request.GET.get("next", "")
                 return redirect(target if target.startswith("/") and not target.startswith("//") else "home")
     elif request.method == "POST":
         status = 400
-    return render(request, "accounts/login.html", {"form": form}, status=status)
+    response = render(request, "accounts/login.html", {"form": form}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @login_required
@@ -59,11 +62,15 @@ def home(request: HttpRequest) -> HttpResponse:
         except actions.ActionError as exc:
             form.add_error(exc.field, exc.message)
         else:
-            messages.success(request, f"Workspace {workspace.name} created. Start with the governance and the goals.")
+            messages.success(
+                request, f"Workspace {workspace.name} created at /w/{workspace.slug}/. Start with the governance and the goals."
+            )
             return redirect("plan-overview", slug=workspace.slug)
     memberships = Membership.objects.filter(user=request.user).select_related("workspace").order_by("workspace__name")  # type: ignore[misc]
     status = 400 if form.errors else 200
-    return render(request, "accounts/home.html", {"form": form, "memberships": memberships}, status=status)
+    invitations = Invitation.pending().filter(email=request.user.email.lower()).order_by("-created_at")  # type: ignore[union-attr]
+    context = {"form": form, "memberships": memberships, "invitations": invitations}
+    return render(request, "accounts/home.html", context, status=status)
 
 
 @login_required
@@ -83,20 +90,17 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
         form = InviteForm(request.POST)
         if form.is_valid():
             try:
-                result = actions.invite_member(access=access, email=form.cleaned_data["email"], role=form.cleaned_data["role"])
+                invitation = actions.invite_member(access=access, email=form.cleaned_data["email"], role=form.cleaned_data["role"])
             except actions.ActionError as exc:
                 form.add_error(exc.field, exc.message)
             else:
-                if isinstance(result, Membership):
-                    messages.success(request, f"{result.user.email} joined as {result.role}.")
-                else:
-                    messages.success(request, f"Invitation e-mailed to {result.email}.")
+                messages.success(request, f"Invitation sent to {invitation.email}. They join when they accept it.")
                 return redirect("members", slug=slug)
         status = 400
     context = {
         "access": access,
         "members": access.workspace.memberships.select_related("user").order_by("user__email"),
-        "invitations": Invitation.objects.filter(workspace=access.workspace, accepted_at=None).order_by("-created_at"),
+        "invitations": Invitation.pending().filter(workspace=access.workspace).order_by("-created_at"),
         "form": form,
         "roles": [(r, ROLE_HELP[r]) for r in Role],
         "role_choices": Role.choices,
@@ -124,27 +128,27 @@ def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the invitation e-mail. It is for the address it was sent to: signed in as
+    that address, one click joins; signed out, the person signs in or makes an account for it;
+    signed in as anyone else, they are told to sign out first."""
     invitation = Invitation.find(token)
     if invitation is None:
         return render(request, "accounts/invitation.html", {"invalid": True}, status=404)
     user: User | None = request.user if request.user.is_authenticated else None
+    context: dict[str, object] = {"invitation": invitation, "here": request.path}
+    if user is not None:
+        context["wrong_account"] = actions.wrong_account(invitation, user)
+        if context["wrong_account"]:
+            return render(request, "accounts/invitation.html", context, status=403 if request.method == "POST" else 200)
+    elif User.objects.filter(email=invitation.email).exists():
+        # Only the holder of the link, sent to that inbox, learns that the address has an account.
+        context["sign_in_first"] = True
+        return render(request, "accounts/invitation.html", context)
     form = AcceptForm(request.POST or None) if user is None else None
+    context["form"] = form
     if request.method == "POST":
         try:
-            if form is not None:
-                if not form.is_valid():
-                    raise actions.ActionError("fill in your name and a password")
-                try:
-                    password_validation.validate_password(form.cleaned_data["password"])
-                except ValidationError as exc:
-                    form.add_error("password", exc)
-                    raise actions.ActionError("choose a stronger password") from None
-                membership = actions.accept_invitation(
-                    token=token, user=None, name=form.cleaned_data["name"], password=form.cleaned_data["password"]
-                )
-                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-            else:
-                membership = actions.accept_invitation(token=token, user=user)
+            membership = _sign_up(request, form, token) if form is not None else actions.accept_invitation(token=token, user=user)
         except actions.ActionError as exc:
             if form is not None and not form.errors:
                 form.add_error(None, exc.message)
@@ -153,12 +157,37 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(request, f"Welcome to {membership.workspace.name}.")
             return redirect("plan-overview", slug=membership.workspace.slug)
-    return render(
-        request,
-        "accounts/invitation.html",
-        {"invitation": invitation, "form": form},
-        status=400 if form is not None and form.errors else 200,
-    )
+    return render(request, "accounts/invitation.html", context, status=400 if form is not None and form.errors else 200)
+
+
+def _sign_up(request: HttpRequest, form: AcceptForm, token: str) -> Membership:
+    if not form.is_valid():
+        raise actions.ActionError("fill in your name and a password")
+    try:
+        password_validation.validate_password(form.cleaned_data["password"])
+    except ValidationError as exc:
+        form.add_error("password", exc)
+        raise actions.ActionError("choose a stronger password") from None
+    membership = actions.accept_invitation(token=token, user=None, name=form.cleaned_data["name"], password=form.cleaned_data["password"])
+    login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+    return membership
+
+
+@login_required
+@require_POST
+def answer_invitation(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """Accept or decline, from the start page, an invitation to one's own address."""
+    accept = request.POST.get("answer") == "accept"
+    try:
+        membership = actions.answer_invitation(user=request.user, invitation_id=invitation_id, accept=accept)  # type: ignore[arg-type]
+    except actions.ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("home")
+    if membership is None:
+        messages.success(request, "Invitation declined.")
+        return redirect("home")
+    messages.success(request, f"Welcome to {membership.workspace.name}.")
+    return redirect("plan-overview", slug=membership.workspace.slug)
 
 
 @login_required
