@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
 
-from strata.env import SettingsError, env_bool, env_int, env_list, env_str, secret_key
+from strata.env import SettingsError, env_allow_list, env_bool, env_int, env_list, env_seconds, env_str, private_file, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("STRATA_DATA_DIR", str(BASE_DIR.parent / "var")))
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # its static files: the API reference is served by Strata, not from a CDN
     "strata.web",
     "strata.accounts",
     "strata.strategy",
@@ -33,6 +35,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "strata.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,6 +79,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # (PgBouncer before 1.21 in transaction mode) needs DATABASE_PREPARED_STATEMENTS=0.
     DATABASES["default"]["OPTIONS"] = {"prepare_threshold": 5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Readable by Strata's account only, like the keys; SQLite gives its -wal and -shm files the
+    # database file's mode. Created here because SQLite would create it with the umask's.
+    if not str(DATABASES["default"]["NAME"]).startswith((":memory:", "file:")):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        private_file(Path(DATABASES["default"]["NAME"]))
     # WAL lets the in-process worker write while pages read; IMMEDIATE avoids lock upgrades
     # that would otherwise fail with "database is locked" under concurrent writes.
     DATABASES["default"]["OPTIONS"] = {
@@ -111,9 +119,22 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed sign-ins allowed per e-mail address and per client address in LOGIN_WINDOW seconds.
+# Sign-in throttling (accounts/throttle.py), counted in LOGIN_WINDOW seconds: after LOGIN_ATTEMPTS
+# failures for an account from one client address, that address may not try the account again; from
+# then on each further failure doubles a wait (from one second up to LOGIN_WINDOW) before anyone
+# may try the account, so that an attacker slows the owner down but cannot keep them out. A client
+# address is refused for every account after LOGIN_CLIENT_ATTEMPTS failures.
 LOGIN_ATTEMPTS = env_int("LOGIN_ATTEMPTS", 5)
+LOGIN_CLIENT_ATTEMPTS = env_int("LOGIN_CLIENT_ATTEMPTS", 20)
 LOGIN_WINDOW = env_int("LOGIN_WINDOW", 900)
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR ranges, comma-separated);
+# the client is the right-most address of the chain that is not one of them (accounts/clientaddr.py).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise SettingsError(f"TRUSTED_PROXIES: {_proxy!r} is not an address or a range such as 10.0.0.0/8") from None
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -122,6 +143,17 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Production behind TLS (README, "Running it elsewhere"); the Content-Security-Policy is in
+# strata/web/middleware.py. HSTS is off until asked for: browsers remember it for its whole
+# duration, so a site that has to go back to plain HTTP would be unreachable meanwhile.
+SECURE_HSTS_SECONDS = env_seconds("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Only behind a proxy that terminates TLS and sets X-Forwarded-Proto itself (overwriting what a
+# client sent): otherwise any client could claim its plain request was secure.
+if env_bool("STRATA_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")
@@ -149,6 +181,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "uploads"
 # A claim older than this is taken over by another worker (see publishing/delivery.py).
 PUBLISH_LEASE_SECONDS = env_int("PUBLISH_LEASE_SECONDS", 300)
+# Strata connects only to public servers on a member's behalf (webhooks, PDS, instances, SMTP);
+# comma-separated host names, addresses and CIDR ranges here may be private (self-hosted servers).
+STRATA_ALLOW_PRIVATE_HOSTS = env_allow_list("STRATA_ALLOW_PRIVATE_HOSTS")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024  # a 5 MB plan plus form overhead

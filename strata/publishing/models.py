@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import secrets
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -45,10 +47,26 @@ class PublishingSettings(models.Model):
     allow_posts_without_objective = models.BooleanField(default=False)
     # A post due longer ago than this is not sent silently: it goes to "missed" for a person.
     missed_after_minutes = models.PositiveIntegerField(default=60)
-    ical_token = models.CharField(max_length=64, blank=True)
+    # The calendar feed's secret address is shown once when made; like API tokens, only its
+    # SHA-256 is kept, so that a copy of the database does not open every calendar.
+    ical_token_hash = models.CharField(max_length=64, blank=True)
 
     def __str__(self) -> str:
         return f"publishing settings of {self.workspace}"
+
+    @staticmethod
+    def hash_ical_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def new_ical_token(self) -> str:
+        """Make (or replace) the calendar feed's token and return it; the old one stops working."""
+        token = secrets.token_urlsafe(24)
+        self.ical_token_hash = self.hash_ical_token(token)
+        self.save(update_fields=["ical_token_hash"])
+        return token
+
+    def opens_ical(self, token: str) -> bool:
+        return bool(token and self.ical_token_hash) and secrets.compare_digest(self.hash_ical_token(token), self.ical_token_hash)
 
 
 class Post(models.Model):

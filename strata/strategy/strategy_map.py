@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from strata.strategy.plan.schema import PlanDocument
 from strata.strategy.review.registry import Finding, Review
+from strata.xmltext import xml_text
 
 NODE_W, NODE_H, COL_GAP, ROW_GAP, TOP = 180, 46, 60, 12, 40
 MAX_PER_COLUMN = 60
@@ -31,8 +32,9 @@ class Node:
     def aria(self) -> str:
         kind, _, ident = self.ref.partition(":")
         if not self.findings:
-            return f"{kind} {ident}: no problems"
-        return f"{kind} {ident}: {len(self.findings)} finding(s): " + "; ".join(f.message for f in self.findings)
+            return xml_text(f"{kind} {ident}: no problems")
+        # Findings quote what members typed; the map is SVG, which cannot carry every character.
+        return xml_text(f"{kind} {ident}: {len(self.findings)} finding(s): " + "; ".join(f.message for f in self.findings))
 
     @property
     def short(self) -> str:
@@ -90,7 +92,9 @@ def build_map(plan: PlanDocument, review: Review, url_for: Callable[[str, str], 
         columns.append(column)
         for row, (ident, label) in enumerate(items[:MAX_PER_COLUMN]):
             ref = f"{ref_kind}:{ident}"
-            nodes[ref] = Node(ref, label, x, TOP + row * (NODE_H + ROW_GAP), url_for(kind_name, ident), by_ref.get(ref, []))
+            nodes[ref] = Node(
+                xml_text(ref), xml_text(label), x, TOP + row * (NODE_H + ROW_GAP), url_for(kind_name, ident), by_ref.get(ref, [])
+            )
         rows = max(rows, min(len(items), MAX_PER_COLUMN) + (1 if column.hidden else 0))
 
     edges = []

@@ -44,3 +44,34 @@ class WorkspaceTimezoneMiddleware:
             name = Workspace.objects.filter(slug=slug).values_list("timezone", flat=True).first()
             if name:
                 timezone.activate(zoneinfo.ZoneInfo(name))
+
+
+# Strata's own files only: no inline script or style, no CDN, no plug-ins, never in a frame.
+# What a member types can then never run as script in another member's browser, even if some
+# template forgot to escape it. Images may be data: URLs (the API reference's icons).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sends the Content-Security-Policy with every response (Django 5.2 has none built in).
+    It sits before WhiteNoise so that static files carry it too: an SVG opened on its own is a
+    document that could run script."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response
