@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from strata import api_docs
 from strata.accounts.actions import ActionError
 from strata.accounts.api import router as accounts_router
 from strata.accounts.models import ApiToken
@@ -30,7 +31,12 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class StrataApi(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        return api_docs.complete(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = StrataApi(
     title="Strata API",
     version="1",
     description="Plans, reviews and workspaces of Strata, the strategy-first social media platform.",

@@ -27,8 +27,12 @@ PLAN_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/yaml": {"schema": {"type": "string"}, "example": "strata: 1\nworkspace: {name: Acme Bikes}\n"},
-            "application/json": {"schema": {"type": "object"}},
+            # The plan document's schema is added to the components in strata/api_docs.py.
+            "application/yaml": {
+                "schema": {"$ref": "#/components/schemas/PlanDocument"},
+                "example": "strata: 1\nworkspace: {name: Acme Bikes}\n",
+            },
+            "application/json": {"schema": {"$ref": "#/components/schemas/PlanDocument"}},
         },
     }
 }
@@ -143,7 +147,15 @@ def list_elements(request: HttpRequest, slug: str, kind: str) -> list[dict[str, 
     return [e.model_dump(mode="json", exclude_none=True) for e in element_kind.of(current_plan(access.workspace).plan)]
 
 
-@router.post("/workspaces/{slug}/plan/{kind}", response={201: dict[str, Any]})
+ELEMENT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"type": "object", "description": "the element as in a plan file"}}},
+    }
+}
+
+
+@router.post("/workspaces/{slug}/plan/{kind}", response={201: dict[str, Any]}, openapi_extra=ELEMENT_BODY)
 def add_element(request: HttpRequest, slug: str, kind: str) -> Status[dict[str, Any]]:
     """Add an element (strategists and owners). The body is the element as in a plan file, in JSON."""
     access = workspace_access(request.user, slug, "plan.edit")  # type: ignore[arg-type]
@@ -169,7 +181,7 @@ def get_element(request: HttpRequest, slug: str, kind: str, element_id: str) -> 
     return _get(access.workspace, _kind(kind), element_id)
 
 
-@router.put("/workspaces/{slug}/plan/{kind}/{element_id}")
+@router.put("/workspaces/{slug}/plan/{kind}/{element_id}", openapi_extra=ELEMENT_BODY)
 def put_element(request: HttpRequest, slug: str, kind: str, element_id: str) -> dict[str, Any]:
     """Replace an element (strategists and owners); a different id in the body renames it."""
     access = workspace_access(request.user, slug, "plan.edit")  # type: ignore[arg-type]
