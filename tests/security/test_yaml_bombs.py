@@ -5,7 +5,9 @@ shows as a dead process rather than a dead test run."""
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import subprocess
 import sys
 import time
@@ -55,6 +57,7 @@ class Server:
     url: str
     token: str
     env: dict[str, str]
+    browser: httpx.Client | None = None
 
     def alive(self) -> bool:
         if self.process.poll() is not None:
@@ -87,9 +90,37 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         assert process.poll() is None, "the web app stopped while starting"
         assert time.monotonic() < deadline, "the web app did not start"
         time.sleep(0.2)
+    srv.browser = signed_in(srv.url)
     yield srv
+    srv.browser.close()
     process.terminate()
     process.wait(timeout=30)
+
+
+def csrf_token(page: str) -> str:
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def signed_in(url: str) -> httpx.Client:
+    """A browser-like client, signed in as the workspace's owner through the sign-in form."""
+    browser = httpx.Client(base_url=url, timeout=60, headers={"Referer": url + "/"})
+    form = browser.get("/login/").text
+    answer = browser.post(
+        "/login/", data={"csrfmiddlewaretoken": csrf_token(form), "email": "owner@bombs.example", "password": "a long enough password"}
+    )
+    assert answer.status_code == 302, answer.text[:500]
+    return browser
+
+
+def upload(server: Server, body: bytes) -> httpx.Response:
+    """The plan file page's upload form, as a person would use it."""
+    assert server.browser is not None
+    token = csrf_token(server.browser.get("/w/bombs/file/").text)
+    return server.browser.post(
+        "/w/bombs/file/", data={"csrfmiddlewaretoken": token}, files={"file": ("plan.yaml", body, "application/yaml")}
+    )
 
 
 def post_check(server: Server, body: bytes) -> httpx.Response:
@@ -114,6 +145,14 @@ def test_it_refuses_the_body_clearly_and_keeps_serving(server: Server, name: str
     errors = response.json()["errors"]
     assert EXPECTED.get(name, DEEP) in errors[0]["message"]
     assert errors[0]["line"] >= 1
+
+
+@pytest.mark.parametrize("name", list(BODIES))
+def test_the_upload_form_refuses_the_file_clearly_and_keeps_serving(server: Server, name: str) -> None:
+    response = upload(server, BODIES[name])
+    assert server.alive(), f"the server died on: {name}"
+    assert response.status_code == 422
+    assert html.escape(EXPECTED.get(name, DEEP), quote=True) in response.text
 
 
 def test_the_cli_refuses_with_exit_2_and_the_same_message(tmp_path: Path) -> None:
@@ -154,7 +193,16 @@ def hostile_yaml(draw: st.DrawFn) -> bytes:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(body=hostile_yaml())
 def test_hostile_yaml_never_stops_the_server(server: Server, body: bytes) -> None:
-    for send in (post_check, put_plan):
+    for send in (post_check, put_plan, upload):
         response = send(server, body)
         assert server.alive()
-        assert response.status_code in (200, 422), response.text[:300]
+        assert response.status_code in (200, 302, 422), response.text[:300]
+
+
+@pytest.mark.slow
+@settings(max_examples=10, deadline=None)
+@given(body=hostile_yaml())
+def test_hostile_yaml_on_standard_input_gets_exit_2_not_a_crash(body: bytes) -> None:
+    result = subprocess.run([sys.executable, "-m", "strata.cli", "plan", "check", "-"], input=body, capture_output=True, timeout=120)
+    assert result.returncode in (0, 1, 2), result.stderr[-500:]
+    assert b"Traceback" not in result.stderr
