@@ -1,13 +1,16 @@
-"""The platforms Strata publishes to. Adding one is a package here and a line below."""
+"""The platforms Strata publishes to and reads from. Adding one is a package here and a line below."""
 
 from __future__ import annotations
 
 from strata.platforms import egress
 from strata.platforms.base import Adapter, Credentials, Limits, Outgoing, Part, Problem, Published
 from strata.platforms.bluesky.adapter import BlueskyAdapter
+from strata.platforms.bluesky.reader import BlueskyReader
 from strata.platforms.feed.adapter import FeedAdapter
 from strata.platforms.mastodon.adapter import MastodonAdapter
+from strata.platforms.mastodon.reader import MastodonReader
 from strata.platforms.newsletter.adapter import NewsletterAdapter
+from strata.platforms.reading import Heard, Incoming, Reader
 from strata.platforms.webhook.adapter import WebhookAdapter
 
 
@@ -52,3 +55,26 @@ ADAPTERS: dict[str, Adapter] = {
 
 def adapter_for(platform: str) -> Adapter | None:
     return ADAPTERS.get(platform)
+
+
+class GuardedReader:
+    """A reader whose every call runs inside egress.guard(), like the adapters'."""
+
+    def __init__(self, inner: Reader) -> None:
+        self.inner = inner
+        self.name = inner.name
+
+    def notifications(self, credentials: Credentials, cursor: str) -> Heard:
+        with egress.guard():
+            return self.inner.notifications(credentials, cursor)
+
+    def thread(self, credentials: Credentials, remote_id: str) -> tuple[Incoming, ...]:
+        with egress.guard():
+            return self.inner.thread(credentials, remote_id)
+
+
+READERS: dict[str, Reader] = {reader.name: GuardedReader(reader) for reader in (BlueskyReader(), MastodonReader())}
+
+
+def reader_for(platform: str) -> Reader | None:
+    return READERS.get(platform)

@@ -1,6 +1,7 @@
 """strata serve: everything on one machine. Migrates, makes the demo workspace on a fresh
-database, then runs the web app, the publisher and the task worker (e-mails) as processes of
-their own under a supervisor that starts again whichever stops (strata/web/supervisor.py)."""
+database, then runs the web app, the publisher, ingest and the task worker (e-mails) as
+processes of their own under a supervisor that starts again whichever stops
+(strata/web/supervisor.py)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         ]
         if not options["no_worker"]:
             children.append(Child("the publisher", [*strata, "worker"]))
+            children.append(Child("ingest", [*strata, "ingest"]))
             if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
                 children.append(Child("the task worker", [*strata, "db_worker", "--queue-name", "*", "--no-reload", "--verbosity", "0"]))
         from strata.strategy.management.commands.demo import Command as Demo

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class EngagementConfig(AppConfig):
+    """What comes back in: ingest, listening, the classifiers, the inbox. Depends on strategy and
+    publishing; neither depends on it."""
+
+    name = "strata.engagement"
+    label = "engagement"
