@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "strata.accounts",
     "strata.strategy",
     "strata.publishing",
+    "strata.engagement",
 ]
 
 MIDDLEWARE = [
