@@ -1,0 +1,756 @@
+"""The permission matrix: one row per route and method (and per htmx answer where a view
+answers htmx differently), each naming the permission of strata/accounts/roles.py it needs.
+
+A row's roles are PERMISSIONS[row.needs]; the other roles must get 403 and the outsider (a
+member of another workspace) 404, and neither may change anything. Routes without a
+workspace are SIGNED_IN (anyone signed in, on their own things only) or PUBLIC (open by
+design, with the reason). Writes make fresh objects for every request (`make`) and say how
+the change shows (`done`); reads say what an allowed reader sees (`shows`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.timezone import now
+
+from strata.accounts.models import ApiToken, Invitation, Membership, User, Workspace
+from strata.publishing.models import ChannelAccount, Media, Notification, Post, PostEvent, Variant
+from tests.permissions_world import FEED, FEED_SERVICE, World, demo_plan_text, png
+
+SIGNED_IN = "signed in"  # anyone signed in, each on their own things
+PUBLIC = "public"  # open by design; the row's `reason` says why
+
+Values = dict[str, Any]
+Make = Callable[[World, User], Values]
+
+
+def _nothing(world: World, user: User) -> Values:
+    return {}
+
+
+@dataclass(frozen=True)
+class Row:
+    route: str  # the URL name of a page, or "METHOD /api/v1/path" of an API operation
+    method: str
+    needs: str  # a permission of PERMISSIONS, SIGNED_IN or PUBLIC
+    path: str = ""  # pages: the address, with {slug} and what `make` returns; API rows use their route
+    make: Make = _nothing
+    body: Any = None  # a dict or text, or a function of the values
+    ok: int = 200
+    done: Callable[[World, Values], bool] | None = None
+    shows: str = ""  # formatted with the values
+    htmx: bool = False
+    label: str = ""
+    reason: str = ""
+    foreign: int = 404  # the outsider in their own workspace with acme's object ids
+    content_type: str = "application/json"  # of an API row's body
+
+    @property
+    def api(self) -> bool:
+        return self.route.startswith(("GET ", "POST ", "PUT ", "PATCH ", "DELETE "))
+
+    @property
+    def id(self) -> str:
+        return " ".join(filter(None, [self.route if self.api else f"{self.method.upper()} {self.route}", self.label, "htmx" * self.htmx]))
+
+    @property
+    def template(self) -> str:
+        return self.route.split(" ", 1)[1] if self.api else self.path
+
+    def address(self, values: Values, slug: str = "acme") -> str:
+        return self.template.format(slug=slug, **values)
+
+    def data(self, values: Values) -> Any:
+        body = self.body(values) if callable(self.body) else self.body
+        if self.api and isinstance(body, dict):
+            return json.dumps(body)
+        return body
+
+
+def post_in(state: str) -> Make:
+    return lambda world, user: world.post(state)
+
+
+def state_is(state: str) -> Callable[[World, Values], bool]:
+    return lambda world, values: world.state(values) == state
+
+
+def variant_is(state: str) -> Callable[[World, Values], bool]:
+    return lambda world, values: world.variant_state(values) == state
+
+
+def numbered(world: World, user: User) -> Values:
+    return {"n": world.n()}
+
+
+def revised(world: World, values: Values) -> bool:
+    return world.revised_by(values["actor"])
+
+
+def new_post_saved(world: World, values: Values) -> bool:
+    return Variant.objects.filter(post__workspace=world.workspace, text=f"Acme new {values['n']}").exists()
+
+
+def feed_connected(world: World, values: Values) -> bool:
+    return ChannelAccount.objects.filter(workspace=world.workspace, channel_id=FEED, connected_by_id=values["actor"]).exists()
+
+
+def member_role(role: str) -> Callable[[World, Values], bool]:
+    return lambda world, values: Membership.objects.filter(pk=values["member"], role=role).exists()
+
+
+def member_gone(world: World, values: Values) -> bool:
+    return not Membership.objects.filter(pk=values["member"]).exists()
+
+
+def invited(world: World, values: Values) -> bool:
+    return Invitation.objects.filter(workspace=world.workspace, email=f"new{values['n']}@example.org").exists()
+
+
+def goal_added(world: World, values: Values) -> bool:
+    return world.element("goals", f"goal-{values['n']}") is not None
+
+
+def goal_renamed(world: World, values: Values) -> bool:
+    goal = world.element("goals", "grow-eu")
+    return goal is not None and goal.statement == f"Grow EU revenue {values['n']} %"
+
+
+def pillar_gone(world: World, values: Values) -> bool:
+    return world.element("pillars", values["element_id"]) is None
+
+
+def joined(world: World, values: Values) -> bool:
+    return Membership.objects.filter(user_id=values["user"], workspace__slug=values["club"]).exists()
+
+
+def made_workspace(world: World, values: Values) -> bool:
+    return Membership.objects.filter(user_id=values["actor"], workspace__slug=f"club-{values['n']}", role="owner").exists()
+
+
+def csv_body(values: Values) -> dict[str, Any]:
+    text = f"channel,text,objective\nacme-bsky,Acme csv {values['n']},eu-awareness\n"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"file": SimpleUploadedFile("posts.csv", text.encode(), content_type="text/csv"), "confirm": "1"}
+
+
+def later(days: int) -> str:
+    return (now() + dt.timedelta(days=days)).isoformat()
+
+
+PLAN = "plan.view"
+POSTS = "/w/{slug}/posts/{post}"
+
+# Pages: every URL pattern that is not an API operation.
+PAGES = [
+    # Signing in and out, and the invitation link, come before any workspace.
+    Row("login", "get", PUBLIC, "/login/", shows="password", reason="signing in is how one gets an account's rights"),
+    Row("logout", "post", PUBLIC, "/logout/", ok=302, reason="signing out needs no rights; it ends the session it is sent with"),
+    Row(
+        "accept-invitation",
+        "get",
+        PUBLIC,
+        "/invitations/{token}/",
+        make=lambda world, user: world.invitation(f"new{world.n()}@example.org"),
+        shows="Acme Bikes",
+        reason="the link e-mailed to the invited address is the key: its holder may see which workspace invites them",
+    ),
+    Row(
+        "accept-invitation",
+        "get",
+        PUBLIC,
+        "/invitations/not-a-real-token/",
+        ok=404,
+        label="with a wrong token",
+        reason="a wrong link shows nothing of any workspace",
+    ),
+    Row(
+        "accept-invitation",
+        "post",
+        PUBLIC,
+        "/invitations/{token}/",
+        make=lambda world, user: world.invitation(f"new{world.n()}@example.org"),
+        body={"name": "New Rider", "password": "a long enough pass phrase 7"},
+        ok=302,
+        done=lambda world, values: Membership.objects.filter(user__email=values["email"], workspace=world.workspace).exists(),
+        label="signing up",
+        reason="whoever holds the link received it at the invited address, which proves the address",
+    ),
+    # One's own account: every signed-in person, on their own things.
+    Row("home", "get", SIGNED_IN, "/", make=lambda world, user: {"own": own_workspace(user).name}, shows="{own}"),
+    Row(
+        "home",
+        "post",
+        SIGNED_IN,
+        "/",
+        make=numbered,
+        body=lambda v: {"name": f"Club {v['n']}", "slug": f"club-{v['n']}", "timezone": "UTC"},
+        ok=302,
+        done=made_workspace,
+        label="new workspace",
+    ),
+    Row(
+        "answer-invitation",
+        "post",
+        SIGNED_IN,
+        "/invitations/{invitation}/answer/",
+        make=lambda world, user: world.club(user),
+        body={"answer": "accept"},
+        ok=302,
+        done=joined,
+    ),
+    Row("api-tokens", "get", SIGNED_IN, "/account/tokens/", make=lambda world, user: world.token(user), shows="{name}"),
+    Row(
+        "api-tokens",
+        "post",
+        SIGNED_IN,
+        "/account/tokens/",
+        make=numbered,
+        body=lambda v: {"name": f"ci-{v['n']}"},
+        done=lambda world, values: ApiToken.objects.filter(user_id=values["actor"], name=f"ci-{values['n']}").exists(),
+        label="new token",
+    ),
+    Row(
+        "revoke-token",
+        "post",
+        SIGNED_IN,
+        "/account/tokens/{token}/revoke/",
+        make=lambda world, user: world.token(user),
+        ok=302,
+        done=lambda world, values: not ApiToken.objects.filter(pk=values["token"]).exists(),
+    ),
+    # The plan.
+    Row("switch-workspace", "get", PLAN, "/switch/?slug={slug}", ok=302),
+    Row("plan-overview", "get", PLAN, "/w/{slug}/", shows="Acme Bikes"),
+    Row("plan-review", "get", PLAN, "/w/{slug}/review/", shows="Acme Bikes"),
+    Row("plan-review", "get", PLAN, "/w/{slug}/review/?severity=warning", htmx=True, shows="finding"),
+    Row("plan-map", "get", PLAN, "/w/{slug}/map/", shows="eu-awareness"),
+    Row("element-list", "get", PLAN, "/w/{slug}/plan/objectives/", shows="eu-awareness"),
+    Row("element-new", "get", PLAN, "/w/{slug}/plan/goals/new/"),
+    Row(
+        "element-new",
+        "post",
+        "plan.edit",
+        "/w/{slug}/plan/goals/new/",
+        make=numbered,
+        body=lambda v: {"id": f"goal-{v['n']}", "statement": f"Goal {v['n']}"},
+        ok=302,
+        done=goal_added,
+    ),
+    Row("element-edit", "get", PLAN, "/w/{slug}/plan/objectives/eu-awareness/", shows="eu-awareness"),
+    Row(
+        "element-edit",
+        "post",
+        "plan.edit",
+        "/w/{slug}/plan/goals/grow-eu/",
+        make=numbered,
+        body=lambda v: {"id": "grow-eu", "statement": f"Grow EU revenue {v['n']} %"},
+        ok=302,
+        done=goal_renamed,
+    ),
+    Row(
+        "element-delete",
+        "post",
+        "plan.edit",
+        "/w/{slug}/plan/{kind}/{element_id}/delete/",
+        make=lambda world, user: world.pillar(),
+        ok=302,
+        done=pillar_gone,
+    ),
+    Row("plan-section", "get", PLAN, "/w/{slug}/settings/governance/", label="governance"),
+    Row("plan-section", "get", PLAN, "/w/{slug}/settings/mix/", label="mix"),
+    Row("plan-section", "get", PLAN, "/w/{slug}/settings/measurement/", label="measurement"),
+    Row("plan-section", "get", "workspace.manage", "/w/{slug}/settings/workspace/", label="workspace"),
+    Row(
+        "plan-section",
+        "post",
+        "plan.edit",
+        "/w/{slug}/settings/governance/",
+        body={"driver": "product", "ringleader": "maria"},
+        ok=302,
+        done=revised,
+        label="governance",
+    ),
+    Row(
+        "plan-section",
+        "post",
+        "plan.edit",
+        "/w/{slug}/settings/mix/",
+        body={"social": "0.7", "promotional": "0.3"},
+        ok=302,
+        done=revised,
+        label="mix",
+    ),
+    Row(
+        "plan-section",
+        "post",
+        "plan.edit",
+        "/w/{slug}/settings/measurement/",
+        body={"monthly.on": "1", "monthly.to": "maria"},
+        ok=302,
+        done=revised,
+        label="measurement",
+    ),
+    Row(
+        "plan-section",
+        "post",
+        "workspace.manage",
+        "/w/{slug}/settings/workspace/",
+        body={"name": "Acme Bikes", "timezone": "Europe/Vienna"},
+        ok=302,
+        done=revised,
+        label="workspace",
+    ),
+    Row("plan-file", "get", PLAN, "/w/{slug}/file/"),
+    Row("plan-file", "post", "plan.edit", "/w/{slug}/file/", body=lambda v: {"text": demo_plan_text()}, ok=302, done=revised),
+    Row("plan-export", "get", PLAN, "/w/{slug}/file/plan.yaml", shows="Acme Bikes"),
+    Row("plan-history", "get", PLAN, "/w/{slug}/history/"),
+    # Members.
+    Row("members", "get", "members.view", "/w/{slug}/members/", shows="owner@acme.example"),
+    Row(
+        "members",
+        "post",
+        "members.manage",
+        "/w/{slug}/members/",
+        make=numbered,
+        body=lambda v: {"email": f"new{v['n']}@example.org", "role": "editor"},
+        ok=302,
+        done=invited,
+        label="invite",
+    ),
+    Row(
+        "member-role",
+        "post",
+        "members.manage",
+        "/w/{slug}/members/{member}/",
+        make=lambda world, user: world.member(),
+        body={"role": "editor"},
+        ok=302,
+        done=member_role("editor"),
+        foreign=302,
+        label="change role",
+    ),
+    Row(
+        "member-role",
+        "post",
+        "members.manage",
+        "/w/{slug}/members/{member}/",
+        make=lambda world, user: world.member(),
+        body={"role": "analyst", "remove": "1"},
+        ok=302,
+        done=member_gone,
+        foreign=302,
+        label="remove",
+    ),
+    # Posts and the calendar.
+    Row("calendar", "get", "post.view", "/w/{slug}/calendar/", make=post_in("scheduled"), shows="Acme Bikes"),
+    Row("calendar", "get", "post.view", "/w/{slug}/calendar/?view=week", htmx=True, make=post_in("scheduled"), shows="week"),
+    Row(
+        "calendar-ics",
+        "get",
+        PUBLIC,
+        "/w/{slug}/calendar.ics?token={ical}",
+        make=lambda world, user: {**world.post("scheduled"), **world.ical_token()},
+        shows="{text}",
+        reason="calendar apps cannot sign in: the secret token in the address is the key",
+    ),
+    Row(
+        "calendar-ics",
+        "get",
+        PUBLIC,
+        "/w/{slug}/calendar.ics?token=guessed",
+        make=lambda world, user: world.ical_token(),
+        ok=404,
+        label="with a wrong token",
+        reason="without the token the feed does not even say that the workspace exists",
+    ),
+    Row(
+        "calendar-ics-token",
+        "post",
+        "post.schedule",
+        "/w/{slug}/calendar/address/",
+        make=lambda world, user: world.ical_token(),
+        shows="token=",
+        done=lambda world, values: world.settings().ical_token_hash != values["old_hash"],
+    ),
+    Row("post-new", "get", "post.write", "/w/{slug}/posts/new/"),
+    Row(
+        "post-new",
+        "post",
+        "post.write",
+        "/w/{slug}/posts/new/",
+        make=numbered,
+        body=lambda v: {"objective": "eu-awareness", "text.acme-bsky": f"Acme new {v['n']}"},
+        ok=302,
+        done=new_post_saved,
+    ),
+    Row(
+        "post-new",
+        "post",
+        "post.write",
+        "/w/{slug}/posts/new/",
+        make=numbered,
+        body=lambda v: {"objective": "eu-awareness", "text.acme-bsky": f"Acme preview {v['n']}"},
+        htmx=True,
+        shows="Acme preview {n}",
+        label="preview",
+    ),
+    Row("post-detail", "get", "post.view", POSTS + "/", make=post_in("draft"), shows="{text}"),
+    Row("post-edit", "get", "post.write", POSTS + "/edit/", make=post_in("draft"), shows="{text}"),
+    Row(
+        "post-edit",
+        "post",
+        "post.write",
+        POSTS + "/edit/",
+        make=post_in("draft"),
+        body=lambda v: {"objective": "eu-awareness", "text.acme-bsky": f"{v['text']} edited"},
+        ok=302,
+        done=lambda world, values: Variant.objects.filter(post_id=values["post"], text=f"{values['text']} edited").exists(),
+    ),
+    Row(
+        "post-edit",
+        "post",
+        "post.write",
+        POSTS + "/edit/",
+        make=post_in("draft"),
+        body=lambda v: {"objective": "eu-awareness", "text.acme-bsky": f"{v['text']} previewed"},
+        htmx=True,
+        shows="{text} previewed",
+        label="preview",
+    ),
+    Row(
+        "post-move",
+        "post",
+        "post.schedule",
+        POSTS + "/move/",
+        make=post_in("scheduled"),
+        body={"date": (now() + dt.timedelta(days=5)).date().isoformat()},
+        done=lambda world, values: Post.objects.get(pk=values["post"]).scheduled_at.date() == (now() + dt.timedelta(days=5)).date(),  # type: ignore[union-attr]
+    ),
+    Row(
+        "post-media",
+        "post",
+        "post.media",
+        POSTS + "/media/",
+        make=post_in("draft"),
+        body=lambda v: {"channel": "acme-bsky", "alt": "The route on a map", "file": png()},
+        ok=302,
+        done=lambda world, values: Media.objects.filter(variant__post_id=values["post"]).exists(),
+    ),
+    Row(
+        "post-transition",
+        "post",
+        "post.write",
+        POSTS + "/submit/",
+        make=post_in("draft"),
+        ok=302,
+        done=state_is("in_review"),
+        label="submit",
+    ),
+    Row(
+        "post-transition",
+        "post",
+        "post.approve",
+        POSTS + "/approve/",
+        make=post_in("in_review"),
+        ok=302,
+        done=state_is("approved"),
+        label="approve",
+    ),
+    Row(
+        "post-transition",
+        "post",
+        "post.approve",
+        POSTS + "/send_back/",
+        make=post_in("in_review"),
+        body={"text": "Needs a link"},
+        ok=302,
+        done=state_is("draft"),
+        label="send_back",
+    ),
+    Row(
+        "post-transition",
+        "post",
+        "post.view",
+        POSTS + "/comment/",
+        make=lambda world, user: {**world.post("draft"), "n": world.n()},
+        body=lambda v: {"text": f"Looks good {v['n']}"},
+        ok=302,
+        done=lambda world, values: PostEvent.objects.filter(post_id=values["post"], text=f"Looks good {values['n']}").exists(),
+        label="comment",
+    ),
+    Row(
+        "post-transition",
+        "post",
+        "post.schedule",
+        POSTS + "/schedule/",
+        make=post_in("approved"),
+        body=lambda v: {"at": (now() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")},
+        ok=302,
+        done=state_is("scheduled"),
+        label="schedule",
+    ),
+    Row(
+        "post-transition",
+        "post",
+        "post.schedule",
+        POSTS + "/unschedule/",
+        make=post_in("scheduled"),
+        ok=302,
+        done=state_is("approved"),
+        label="unschedule",
+    ),
+    Row(
+        "post-transition",
+        "post",
+        "post.schedule",
+        POSTS + "/went_out/",
+        make=post_in("unconfirmed"),
+        body={"channel": "acme-bsky"},
+        ok=302,
+        done=variant_is("published"),
+        label="went_out",
+    ),
+    Row(
+        "post-transition",
+        "post",
+        "post.schedule",
+        POSTS + "/did_not_go_out/",
+        make=post_in("unconfirmed"),
+        body={"channel": "acme-bsky"},
+        ok=302,
+        done=variant_is("failed"),
+        label="did_not_go_out",
+    ),
+    Row(
+        "publishing-settings",
+        "post",
+        "workspace.manage",
+        "/w/{slug}/publishing-settings/",
+        make=lambda world, user: {"minutes": 30 + world.n()},
+        body=lambda v: {"missed_after_minutes": str(v["minutes"])},
+        ok=302,
+        done=lambda world, values: world.settings().missed_after_minutes == values["minutes"],
+    ),
+    Row(
+        "notification-done",
+        "post",
+        "post.schedule",
+        "/w/{slug}/notifications/{notification}/done/",
+        make=lambda world, user: world.notification(),
+        ok=302,
+        foreign=302,
+        done=lambda world, values: Notification.objects.filter(pk=values["notification"]).exclude(resolved_at=None).exists(),
+    ),
+    Row("channels", "get", "post.view", "/w/{slug}/channels/", shows="acme-bsky"),
+    Row(
+        "channels",
+        "post",
+        "channel.connect",
+        "/w/{slug}/channels/",
+        make=lambda world, user: world.disconnect_feed(),
+        body={"channel": FEED, "service": FEED_SERVICE, "handle": "feed"},
+        ok=302,
+        done=feed_connected,
+        label="connect",
+    ),
+    Row("posts-csv", "get", "post.view", "/w/{slug}/posts.csv/"),
+    Row("posts-csv", "get", "post.view", "/w/{slug}/posts.csv/?download=1", make=post_in("draft"), shows="{text}", label="download"),
+    Row(
+        "posts-csv",
+        "post",
+        "post.write",
+        "/w/{slug}/posts.csv/",
+        make=numbered,
+        body=csv_body,
+        ok=302,
+        done=lambda world, values: Variant.objects.filter(post__workspace=world.workspace, text=f"Acme csv {values['n']}").exists(),
+        label="import",
+    ),
+    Row(
+        "channel-feed",
+        "get",
+        PUBLIC,
+        "/feeds/{slug}/acme-feed.atom",
+        make=lambda world, user: world.connect_feed() or {},
+        shows="acme-feed",
+        reason="an Atom feed is for anyone's feed reader: it lists only what was published to the open web",
+    ),
+    Row(
+        "channel-feed",
+        "get",
+        PUBLIC,
+        "/feeds/{slug}/acme-bsky.atom",
+        ok=404,
+        label="of a channel that is not a feed",
+        reason="only channels on the rss platform have a feed",
+    ),
+    # The API's own description.
+    Row("openapi-json", "get", PUBLIC, "/api/v1/openapi.json", shows="/api/v1/workspaces", reason="the API's description: no data"),
+    Row("openapi-view", "get", PUBLIC, "/api/v1/docs", shows="swagger", reason="the API's reference page: no data"),
+    Row("api-root", "get", PUBLIC, "/api/v1/", ok=404, reason="a name for the API's root, so that its address can be built; answers 404"),
+]
+
+API = [
+    Row(
+        "GET /api/v1/workspaces",
+        "get",
+        SIGNED_IN,
+        make=lambda world, user: {"own": own_workspace(user).slug},
+        shows='"slug": "{own}"',
+    ),
+    Row(
+        "POST /api/v1/workspaces",
+        "post",
+        SIGNED_IN,
+        make=numbered,
+        body=lambda v: {"name": f"Club {v['n']}", "slug": f"club-{v['n']}"},
+        ok=201,
+        done=made_workspace,
+    ),
+    Row(
+        "POST /api/v1/plan/check",
+        "post",
+        PUBLIC,
+        body=lambda v: demo_plan_text(),
+        content_type="application/yaml",
+        shows="score",
+        reason="checks a plan file sent with the request and stores nothing, like `strata plan check`",
+    ),
+    Row("GET /api/v1/workspaces/{slug}/members", "get", "members.view", shows="owner@acme.example"),
+    Row(
+        "POST /api/v1/workspaces/{slug}/members",
+        "post",
+        "members.manage",
+        make=numbered,
+        body=lambda v: {"email": f"new{v['n']}@example.org", "role": "analyst"},
+        ok=201,
+        done=invited,
+    ),
+    Row(
+        "PATCH /api/v1/workspaces/{slug}/members/{member_id}",
+        "patch",
+        "members.manage",
+        make=lambda world, user: world.member(),
+        foreign=422,  # "no such member", the same as for an id that exists nowhere
+        body={"role": "editor"},
+        done=member_role("editor"),
+    ),
+    Row(
+        "DELETE /api/v1/workspaces/{slug}/members/{member_id}",
+        "delete",
+        "members.manage",
+        make=lambda world, user: world.member(),
+        foreign=422,  # "no such member", the same as for an id that exists nowhere
+        ok=204,
+        done=member_gone,
+    ),
+    Row("GET /api/v1/workspaces/{slug}/plan", "get", PLAN, shows="Acme Bikes"),
+    Row(
+        "PUT /api/v1/workspaces/{slug}/plan",
+        "put",
+        "plan.edit",
+        body=lambda v: demo_plan_text(),
+        content_type="application/yaml",
+        done=revised,
+    ),
+    Row("GET /api/v1/workspaces/{slug}/plan.yaml", "get", PLAN, shows="Acme Bikes"),
+    Row("GET /api/v1/workspaces/{slug}/review", "get", PLAN, shows="score"),
+    Row("GET /api/v1/workspaces/{slug}/plan/revisions", "get", PLAN, shows="import"),
+    Row("GET /api/v1/workspaces/{slug}/plan/{kind}", "get", PLAN, make=lambda world, user: {"kind": "channels"}, shows="acme-bsky"),
+    Row(
+        "POST /api/v1/workspaces/{slug}/plan/{kind}",
+        "post",
+        "plan.edit",
+        make=lambda world, user: {"kind": "goals", "n": world.n()},
+        body=lambda v: {"id": f"goal-{v['n']}", "statement": f"Goal {v['n']}"},
+        ok=201,
+        done=goal_added,
+    ),
+    Row(
+        "GET /api/v1/workspaces/{slug}/plan/{kind}/{element_id}",
+        "get",
+        PLAN,
+        make=lambda world, user: {"kind": "channels", "element_id": "acme-bsky"},
+        shows="bluesky",
+    ),
+    Row(
+        "PUT /api/v1/workspaces/{slug}/plan/{kind}/{element_id}",
+        "put",
+        "plan.edit",
+        make=lambda world, user: {"kind": "goals", "element_id": "grow-eu", "n": world.n()},
+        body=lambda v: {"id": "grow-eu", "statement": f"Grow EU revenue {v['n']} %"},
+        done=goal_renamed,
+    ),
+    Row(
+        "DELETE /api/v1/workspaces/{slug}/plan/{kind}/{element_id}",
+        "delete",
+        "plan.edit",
+        make=lambda world, user: world.pillar(),
+        ok=204,
+        done=pillar_gone,
+    ),
+    Row("GET /api/v1/workspaces/{slug}/posts", "get", "post.view", make=post_in("draft"), shows="{text}"),
+    Row(
+        "POST /api/v1/workspaces/{slug}/posts",
+        "post",
+        "post.write",
+        make=numbered,
+        body=lambda v: {"variants": [{"channel": "acme-bsky", "text": f"Acme new {v['n']}"}], "objective": "eu-awareness"},
+        ok=201,
+        done=new_post_saved,
+    ),
+    Row("GET /api/v1/workspaces/{slug}/posts/{post_id}", "get", "post.view", make=post_in("draft"), shows="{text}"),
+    Row(
+        "POST /api/v1/workspaces/{slug}/posts/{post_id}/submit",
+        "post",
+        "post.write",
+        make=post_in("draft"),
+        done=state_is("in_review"),
+    ),
+    Row(
+        "POST /api/v1/workspaces/{slug}/posts/{post_id}/approve",
+        "post",
+        "post.approve",
+        make=post_in("in_review"),
+        done=state_is("approved"),
+    ),
+    Row(
+        "POST /api/v1/workspaces/{slug}/posts/{post_id}/schedule",
+        "post",
+        "post.schedule",
+        make=post_in("approved"),
+        body=lambda v: {"at": later(3)},
+        done=state_is("scheduled"),
+    ),
+    Row(
+        "POST /api/v1/workspaces/{slug}/posts/{post_id}/variants/{channel_id}/outcome",
+        "post",
+        "post.schedule",
+        make=lambda world, user: {**world.post("unconfirmed"), "channel_id": "acme-bsky"},
+        body={"went_out": False},
+        done=variant_is("failed"),
+    ),
+    Row(
+        "PUT /api/v1/workspaces/{slug}/channels/{channel_id}/connection",
+        "put",
+        "channel.connect",
+        make=lambda world, user: world.disconnect_feed(),
+        body={"service": FEED_SERVICE, "handle": "feed"},
+        ok=204,
+        done=feed_connected,
+    ),
+]
+
+ROWS = PAGES + API
+
+
+def own_workspace(user: User) -> Workspace:
+    membership = Membership.objects.filter(user=user).select_related("workspace").first()
+    assert membership is not None
+    return membership.workspace
