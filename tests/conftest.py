@@ -64,6 +64,22 @@ def pds() -> Any:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def bsky_network() -> Any:
+    """A real Bluesky network with the AppView (PLC, PDS, AppView on PostgreSQL in schemas of its
+    own) for the whole test session: notifications, threads, search and the PDS's event stream."""
+    from tests.servers.network import BlueskyNetwork
+
+    missing = BlueskyNetwork.available()
+    if missing:
+        if REQUIRED:
+            pytest.fail(f"the Bluesky network is required but cannot run: {missing}")
+        pytest.skip(f"the Bluesky network cannot run: {missing}")
+    network = BlueskyNetwork().start()
+    yield network
+    network.stop()
+
+
 # The suite's own servers (the PDS, aiosmtpd, webhook receivers, mastodon-mock) listen on the
 # loopback interface, which Strata refuses to reach by default. They are allowed the way an
 # administrator allows a self-hosted server; tests/security/test_ssrf.py puts the default back.

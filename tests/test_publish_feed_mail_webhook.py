@@ -192,7 +192,9 @@ def receiver() -> Iterator[str]:
 def test_the_webhook_is_signed_and_carries_its_key(acme: Workspace, receiver: str) -> None:
     add_channel(acme, "acme-hook", "webhook")
     actions.connect_channel(workspace=acme, actor=None, channel_id="acme-hook", service=receiver, handle="hook", secret="shared-secret")
-    assert "hook-secret" not in ChannelAccount.objects.get(channel_id="acme-hook").secret
+    stored = ChannelAccount.objects.get(channel_id="acme-hook")
+    assert "shared-secret" not in stored.secret  # stored encrypted
+    assert stored.credentials().secret == "shared-secret"
     variant = publish(acme, "acme-hook", "Ping")
     assert variant.state == "published"
     [(headers, body)] = Receiver.requests

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -67,9 +68,10 @@ def test_a_failed_post_waits_on_the_calendar_for_a_person(personas: Any, client_
     Variant.objects.filter(post=post).update(next_attempt_at=now(), due_at=now())
     delivery.run_once(worker="t:1")  # the channel is not connected
     assert not Attempt.objects.exists()  # the platform was never called
-    page = client_for("editor").get("/w/acme/calendar/").content.decode()
+    page = html.unescape(client_for("editor").get("/w/acme/calendar/").content.decode())
     assert "Needs a person" in page
-    assert "acme-bsky is not connected" in page or "not connected" in page
+    # which post, on which channel, and what a person does about it
+    assert "Our route map on acme-bsky: failed. channel 'acme-bsky' is not connected; connect it, then schedule again" in page
     notification = Notification.objects.get()
     client_for("editor").post(f"/w/acme/notifications/{notification.pk}/done/")
     assert "Needs a person" not in client_for("editor").get("/w/acme/calendar/").content.decode()
