@@ -18,6 +18,7 @@ from typing import Any
 from django.utils.timezone import now
 
 from strata.accounts.models import ApiToken, Invitation, Membership, User, Workspace
+from strata.engagement.models import HeardItem
 from strata.publishing.models import ChannelAccount, Media, Notification, Post, PostEvent, Variant
 from tests.permissions_world import FEED, FEED_SERVICE, World, demo_plan_text, png
 
@@ -637,7 +638,6 @@ API = [
         "patch",
         "members.manage",
         make=lambda world, user: world.member(),
-        foreign=422,  # "no such member", the same as for an id that exists nowhere
         body={"role": "editor"},
         done=member_role("editor"),
     ),
@@ -646,7 +646,6 @@ API = [
         "delete",
         "members.manage",
         make=lambda world, user: world.member(),
-        foreign=422,  # "no such member", the same as for an id that exists nowhere
         ok=204,
         done=member_gone,
     ),
@@ -745,9 +744,37 @@ API = [
         ok=204,
         done=feed_connected,
     ),
+    Row("GET /api/v1/workspaces/{slug}/heard", "get", "heard.view", make=lambda world, user: heard_item(world), shows="{text}"),
+    Row("GET /api/v1/workspaces/{slug}/heard/{item_id}", "get", "heard.view", make=lambda world, user: heard_item(world), shows="{text}"),
+    Row(
+        "POST /api/v1/workspaces/{slug}/heard/{item_id}/labels",
+        "post",
+        "heard.label",
+        make=lambda world, user: heard_item(world),
+        body={"sentiment": "negative", "intents": ["complaint"]},
+        done=lambda world, values: HeardItem.objects.filter(pk=values["item_id"], corrected_sentiment="negative").exists(),
+    ),
 ]
 
 ROWS = PAGES + API
+
+
+def heard_item(world: World) -> Values:
+    """Something a stranger said to the brand, heard on its Bluesky channel."""
+    n = world.n()
+    text = f"Where is my order {n}?"
+    item = HeardItem.objects.create(
+        workspace=world.workspace,
+        platform="bluesky",
+        channel_id="acme-bsky",
+        remote_id=f"at://did:plc:fan/app.bsky.feed.post/{n}",
+        kind="reply",
+        author_id="did:plc:fan",
+        author_handle="fan.test",
+        text=text,
+        created_at=now(),
+    )
+    return {"item_id": item.pk, "text": text}
 
 
 def own_workspace(user: User) -> Workspace:

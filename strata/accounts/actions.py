@@ -30,6 +30,12 @@ class Conflict(ActionError):
     status = 409
 
 
+class NotFound(ActionError):
+    """Nothing with that id in the asker's workspace: the same answer whether it exists elsewhere or nowhere."""
+
+    status = 404
+
+
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 SLUG_SUFFIX_CHARS = "abcdefghijkmnpqrstuvwxyz23456789"
 # The columns' lengths, checked here so that the API, the CLI and the forms refuse the same way
@@ -167,7 +173,7 @@ def change_role(*, access: Access, membership_id: int, role: str) -> Membership:
     with transaction.atomic():
         membership = Membership.objects.select_for_update().filter(pk=membership_id, workspace=access.workspace).first()
         if membership is None:
-            raise ActionError("no such member")
+            raise NotFound("no such member")
         if membership.role == Role.OWNER and role != Role.OWNER and _owners_left(access.workspace, without=membership) == 0:
             raise Conflict("a workspace needs at least one owner; make someone else owner first")
         membership.role = role
@@ -180,7 +186,7 @@ def remove_member(*, access: Access, membership_id: int) -> None:
     with transaction.atomic():
         membership = Membership.objects.select_for_update().filter(pk=membership_id, workspace=access.workspace).first()
         if membership is None:
-            raise ActionError("no such member")
+            raise NotFound("no such member")
         if membership.role == Role.OWNER and _owners_left(access.workspace, without=membership) == 0:
             raise Conflict("a workspace needs at least one owner; make someone else owner first")
         membership.delete()

@@ -45,7 +45,11 @@ class Command(BaseCommand):
             else:
                 self.export(options["workspace"], options.get("output"))
         except (OperationalError, ProgrammingError) as exc:
-            raise CommandError(f"the database is not ready ({exc}); run `strata migrate` first", returncode=1) from None
+            # Only a missing table means "not migrated"; anything else (a lost connection, a
+            # refused write) is said as it is, with nothing changed.
+            if "no such table" in str(exc) or "does not exist" in str(exc):
+                raise CommandError(f"the database is not ready ({exc}); run `strata migrate` first", returncode=1) from None
+            raise CommandError(f"the database refused the change ({exc}); nothing was changed", returncode=1) from None
 
     def read(self, file: str) -> tuple[bytes, str]:
         """The file's bytes, at most one past the limit: a larger file is refused unread."""
