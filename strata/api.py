@@ -18,6 +18,7 @@ from strata.accounts.actions import ActionError
 from strata.accounts.api import router as accounts_router
 from strata.accounts.models import ApiToken
 from strata.accounts.scoping import Forbidden
+from strata.engagement.api import router as engagement_router
 from strata.publishing.api import router as publishing_router
 from strata.strategy.api import router as strategy_router
 from strata.strategy.plan.errors import PlanInvalid
@@ -46,6 +47,7 @@ api = StrataApi(
 api.add_router("/", accounts_router)
 api.add_router("/", strategy_router)
 api.add_router("/", publishing_router)
+api.add_router("/", engagement_router)
 
 
 @api.exception_handler(Http404)

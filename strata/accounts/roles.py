@@ -39,6 +39,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "post.approve": frozenset({Role.OWNER, Role.STRATEGIST}),
     "post.schedule": frozenset({Role.OWNER, Role.STRATEGIST, Role.EDITOR}),
     "channel.connect": frozenset({Role.OWNER, Role.STRATEGIST}),
+    # What came in: everyone reads it; those who answer, and those who plan, correct its labels.
+    "heard.view": ALL,
+    "heard.label": frozenset({Role.OWNER, Role.STRATEGIST, Role.RESPONDER}),
 }
 
 

@@ -26,6 +26,7 @@ def label_unlabelled(limit: int = 5000) -> int:
         with transaction.atomic():
             for item, result in zip(batch, results, strict=True):
                 item.sentiment, item.intents, item.scores = result.sentiment, list(result.intents), dict(result.scores)
-                item.save(update_fields=["sentiment", "intents", "scores"])
+                item.refresh_shown()
+                item.save(update_fields=["sentiment", "intents", "scores", "shown_sentiment_key", "shown_intents_key"])
         done += len(batch)
     return done

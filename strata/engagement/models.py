@@ -90,6 +90,10 @@ class HeardItem(models.Model):
     corrected_intents = models.JSONField(null=True, blank=True)
     corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     corrected_at = models.DateTimeField(null=True, blank=True)
+    # The labels as shown (a correction wins), kept for filtering: ",question,complaint," so that
+    # one intent is found with a LIKE on every database.
+    shown_sentiment_key = models.CharField(max_length=10, blank=True)
+    shown_intents_key = models.CharField(max_length=80, blank=True)
 
     class Meta:
         constraints: ClassVar[list[Any]] = [models.UniqueConstraint(fields=["workspace", "platform", "remote_id"], name="heard_once")]
@@ -100,6 +104,10 @@ class HeardItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.author_handle}"
+
+    def refresh_shown(self) -> None:
+        self.shown_sentiment_key = self.shown_sentiment
+        self.shown_intents_key = "," + ",".join(self.shown_intents) + "," if self.shown_intents else ""
 
     @property
     def shown_sentiment(self) -> str:
