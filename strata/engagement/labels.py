@@ -16,13 +16,12 @@ def label_unlabelled(limit: int = 5000) -> int:
     """Label items that have text and no label yet, oldest first; the number labelled."""
     from strata.engagement.classify import inbox_model
 
-    model = inbox_model()
     done = 0
     while done < limit:
         batch = list(HeardItem.objects.filter(sentiment="").exclude(text="").order_by("pk")[:BATCH])
         if not batch:
             break
-        results = model.classify([item.text for item in batch])
+        results = inbox_model.classify([item.text for item in batch])
         with transaction.atomic():
             for item, result in zip(batch, results, strict=True):
                 item.sentiment, item.intents, item.scores = result.sentiment, list(result.intents), dict(result.scores)

@@ -51,3 +51,8 @@ class Reader(Protocol):
     def thread(self, credentials: Credentials, remote_id: str) -> tuple[Incoming, ...]:
         """The posts above `remote_id`, from the root down to its parent (not the post itself)."""
         ...
+
+    def conversation(self, credentials: Credentials, root_id: str) -> tuple[Incoming, ...]:
+        """Every reply below `root_id`, at any depth: platforms notify the author of the post
+        replied to, not always the brand whose post started the thread."""
+        ...

@@ -72,6 +72,10 @@ class GuardedReader:
         with egress.guard():
             return self.inner.thread(credentials, remote_id)
 
+    def conversation(self, credentials: Credentials, root_id: str) -> tuple[Incoming, ...]:
+        with egress.guard():
+            return self.inner.conversation(credentials, root_id)
+
 
 READERS: dict[str, Reader] = {reader.name: GuardedReader(reader) for reader in (BlueskyReader(), MastodonReader())}
 

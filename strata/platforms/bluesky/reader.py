@@ -26,6 +26,8 @@ from strata.platforms.reading import Heard, Incoming
 PAGE = 50
 MAX_PAGES = 20
 THREAD_HEIGHT = 80
+THREAD_DEPTH = 20
+MAX_CONVERSATION = 1000
 REASONS = {"mention": "mention", "reply": "reply", "quote": "quote", "repost": "repost", "like": "like", "follow": "follow"}
 
 T = TypeVar("T")
@@ -75,6 +77,23 @@ class BlueskyReader:
             chain.append(_from_post_view(node.post))
             node = getattr(node, "parent", None)
         return tuple(reversed(chain))
+
+    def conversation(self, credentials: Credentials, root_id: str) -> tuple[Incoming, ...]:
+        client = self._adapter._client(credentials)
+        params = {"uri": root_id, "depth": THREAD_DEPTH, "parentHeight": 0}
+        try:
+            answer = _call(credentials, lambda: client.app.bsky.feed.get_post_thread(params=params))
+        except PermanentError:
+            return ()
+        replies: list[Incoming] = []
+        below = list(getattr(answer.thread, "replies", None) or [])
+        while below and len(replies) < MAX_CONVERSATION:
+            node = below.pop(0)
+            if getattr(node, "post", None) is None:
+                continue  # a reply that was deleted or is hidden from this account
+            replies.append(_from_post_view(node.post))
+            below.extend(getattr(node, "replies", None) or [])
+        return tuple(replies)
 
 
 def _lister(client: Client, params: dict[str, Any]) -> Callable[[], Any]:

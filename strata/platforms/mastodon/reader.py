@@ -64,6 +64,14 @@ class MastodonReader:
             return ()
         return tuple(_from_status(status, "post") for status in context.get("ancestors", []))
 
+    def conversation(self, credentials: Credentials, root_id: str) -> tuple[Incoming, ...]:
+        client = self._adapter._client(credentials)
+        try:
+            context = _call(lambda: client.status_context(root_id))
+        except PermanentError:
+            return ()
+        return tuple(_from_status(status, "reply") for status in context.get("descendants", []))
+
 
 def _call(request: Any) -> Any:
     try:
