@@ -58,7 +58,10 @@ CASES: dict[str, tuple[Mutation, str]] = {
     "objective.no_strategy": (lambda d: d["strategies"][0].update(serves=[]), "objective:eu-awareness"),
     "strategy.serves_nothing": (lambda d: d["strategies"][0].update(serves=[]), "strategy:permission-asset"),
     "strategy.no_pillar": (lambda d: d["content"]["pillars"][0].update(serves=[]), "strategy:permission-asset"),
-    "plan.no_audiences": (lambda d: (d.pop("audiences"), d["channels"][0].update(audiences=[])), "audiences"),
+    "plan.no_audiences": (
+        lambda d: (d.pop("audiences"), d["channels"][0].update(audiences=[]), [q.pop("audience", None) for q in d["listening"]]),
+        "audiences",
+    ),
     "audience.no_presence": (
         lambda d: d["audiences"].append({"id": "dealers", "description": "Shops", "desired_action": "promote", "motivation": "m"}),
         "audience:dealers",
@@ -87,6 +90,8 @@ CASES: dict[str, tuple[Mutation, str]] = {
     "response_plan.no_negative_rule": (lambda d: d["response_plan"][0]["when"].update(sentiment="positive"), "response_plan"),
     "rule.no_sla": (lambda d: d["response_plan"][0].pop("within"), "rule:negative-first"),
     "rule.no_assignee": (lambda d: d["response_plan"][0].pop("assign_to"), "rule:negative-first"),
+    "query.never_matches": (lambda d: d["listening"][0].update(query="NOT jobs -hiring"), "query:brand-mentions"),
+    "query.loose_not": (lambda d: d["listening"][0].update(query="acme OR NOT jobs"), "query:brand-mentions"),
 }
 
 

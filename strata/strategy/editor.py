@@ -118,6 +118,19 @@ FIELDS: dict[str, list[Field]] = {
         Field("assign_to", "Assign to", "ref", ref="people"),
         Field("template", "Reply template (playbook)", "textarea"),
     ],
+    "queries": [
+        Field("id", "Id", "id", ID_HELP, required=True),
+        Field("topic", "Topic", "text", "brand, competitor, industry, or a topic of your own (an id).", required=True),
+        Field(
+            "query",
+            "Query",
+            "textarea",
+            'Words, "phrases", OR, AND, NOT or -word, (…), NEAR/3, #hashtags, @handles, bike*. Operators in capitals.',
+            required=True,
+        ),
+        Field("language", "Language", "text", "Only posts in this language: a code like en or de. Empty for any."),
+        Field("audience", "Audience it finds", "ref", "For audience discovery: who is talking about this.", ref="audiences"),
+    ],
 }
 
 

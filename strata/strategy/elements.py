@@ -49,6 +49,7 @@ KINDS: dict[str, ElementKind] = {
         ElementKind("channels", "channel", "Channels", ("channels",), schema.Channel),
         ElementKind("pillars", "pillar", "Content pillars", ("content", "pillars"), schema.Pillar),
         ElementKind("rules", "rule", "Response plan", ("response_plan",), schema.Rule),
+        ElementKind("queries", "query", "Listening queries", ("listening",), schema.ListeningQuery),
     )
 }
 KIND_BY_REF = {kind.singular: kind for kind in KINDS.values()}

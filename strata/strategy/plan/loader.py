@@ -24,7 +24,9 @@ import yaml
 
 from strata.strategy.plan import bounds, yamlnodes
 from strata.strategy.plan.errors import PlanError, PlanInvalid
+from strata.strategy.plan.query import QueryError
 from strata.strategy.plan.references import reference_errors
+from strata.strategy.plan.scalarpos import position_in_scalar
 from strata.strategy.plan.schema import PlanDocument
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -81,7 +83,7 @@ def _parse_and_validate(text: str, filename: str) -> PlanDocument:
         raise PlanInvalid([PlanError(filename, exc.line, exc.column, "", f"not valid YAML: {exc.message}")]) from None
     if raw is None:
         raise PlanInvalid([PlanError(filename, 1, 1, "", "the file is empty; a plan starts with 'strata: 1' and 'workspace:'")])
-    return validate_plan(raw, filename=filename, root=lambda: _node_tree(text))
+    return validate_plan(raw, filename=filename, root=lambda: _node_tree(text), text=text)
 
 
 def _node_tree(text: str) -> yaml.Node | None:
@@ -124,16 +126,16 @@ def _yaml_error(exc: yaml.YAMLError, text: str, filename: str) -> PlanInvalid:
     return PlanInvalid([PlanError(filename, 1, 1, "", f"not valid YAML: {exc}")])
 
 
-def validate_plan(raw: Any, *, filename: str, root: Callable[[], yaml.Node | None] | None = None) -> PlanDocument:
+def validate_plan(raw: Any, *, filename: str, root: Callable[[], yaml.Node | None] | None = None, text: str | None = None) -> PlanDocument:
     """Validate already-parsed data (from YAML or JSON). On errors, positions come from the node
-    tree that `root` builds (it is called only then)."""
+    tree that `root` builds (it is called only then), and from `text` inside a value."""
     if not isinstance(raw, dict) or (root is not None and not raw):
         return _invalid_shape(raw, filename, root)
     try:
         plan = PlanDocument.model_validate(raw)
     except pydantic.ValidationError as exc:
         tree = root() if root else None
-        errors = [_translate(error, raw, filename, tree) for error in exc.errors(include_url=False)]
+        errors = [_translate(error, raw, filename, tree, text) for error in exc.errors(include_url=False)]
         raise PlanInvalid(_dedupe(errors)) from None
     problems = reference_errors(plan)
     if problems:
@@ -187,7 +189,7 @@ def describe_path(loc: tuple[Any, ...], raw: Any) -> str:
     return "".join(parts)
 
 
-def _translate(error: Any, raw: Any, filename: str, root: yaml.Node | None) -> PlanError:
+def _translate(error: Any, raw: Any, filename: str, root: yaml.Node | None, text: str | None = None) -> PlanError:
     loc = tuple(step for step in error["loc"] if not (isinstance(step, str) and step.startswith(("[key]", "function-"))))
     kind = error["type"]
     value = error.get("input")
@@ -200,6 +202,11 @@ def _translate(error: Any, raw: Any, filename: str, root: yaml.Node | None) -> P
         return PlanError(filename, line, column, describe_path(loc[:-1], raw), f"unknown key '{field}'{hint}")
     line, column = yamlnodes.locate(root, loc)
     where = describe_path(loc, raw)
+    if kind == "value_error" and isinstance(problem := error["ctx"]["error"], QueryError) and text is not None:
+        # Point at the offending token inside the query, not at the start of the value.
+        node, exact = yamlnodes.node_at(root, loc)
+        inside = position_in_scalar(text, node, problem.offset) if exact and node is not None else None
+        line, column = inside or (line, column)
     if kind == "missing":
         return PlanError(filename, line, column, describe_path(loc[:-1], raw), f"missing required key '{field}'")
     if field == "purpose" and isinstance(value, list):
@@ -245,6 +252,8 @@ def _plain_message(kind: str, field: Any, value: Any, error: Any) -> str:
     if kind == "string_pattern_mismatch":
         if field in ("within",):
             return f"{_show(value)} is not a duration: write a number and a unit, like 30m, 4h or 2d"
+        if field == "language":
+            return f"{_show(value)} is not a language code: write two or three lower-case letters, like en or de"
         if field == "currency":
             return f"{_show(value)} is not a currency code: write three capital letters, like EUR or USD"
         return f"{_show(value)} is not a valid id: use lower-case letters, digits, '-' and '_' (e.g. 'eu-awareness')"

@@ -35,6 +35,7 @@ def reference_errors(plan: PlanDocument) -> list[tuple[Loc, str]]:
     register("channel", ("channels",), plan.channels)
     register("pillar", ("content", "pillars"), plan.content.pillars)
     register("rule", ("response_plan",), plan.response_plan)
+    register("query", ("listening",), plan.listening)
 
     def ref(kind: str, value: str | None, loc: Loc) -> None:
         if value is None or value in ids[kind]:
@@ -61,6 +62,8 @@ def reference_errors(plan: PlanDocument) -> list[tuple[Loc, str]]:
     for i, rule in enumerate(plan.response_plan):
         ref("channel", rule.when.channel, ("response_plan", i, "when", "channel"))
         ref("person", rule.assign_to, ("response_plan", i, "assign_to"))
+    for i, listening in enumerate(plan.listening):
+        ref("audience", listening.audience, ("listening", i, "audience"))
     for i, report in enumerate(plan.measurement.reports):
         for j, person_id in enumerate(report.to):
             ref("person", person_id, ("measurement", "reports", i, "to", j))

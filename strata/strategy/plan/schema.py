@@ -13,7 +13,9 @@ import functools
 import zoneinfo
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+
+from strata.strategy.plan import query as listening_query
 
 FORMAT_VERSION: Literal[1] = 1
 
@@ -61,6 +63,18 @@ Intent = Literal["question", "complaint", "praise", "purchase_intent", "spam"]
 RuleAction = Literal["reply", "take_offline", "thank_and_ask", "escalate", "ignore"]
 ReportKind = Literal["monthly", "six_month"]
 BudgetPeriod = Literal["month", "quarter", "year"]
+QueryText = Annotated[
+    str,
+    # Not stripped: an error's position is a character of the text as written.
+    StringConstraints(min_length=1, max_length=listening_query.MAX_LENGTH),
+    AfterValidator(listening_query.check_query),
+    Field(description='a listening query: words, "phrases", OR, AND, NOT, -word, (…), NEAR/n, #hashtags, @handles, bike*'),
+]
+LanguageCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z]{2,3}$"),
+    Field(description="an ISO 639 language code: en, de, fr"),
+]
 Duration = Annotated[
     str,
     StringConstraints(pattern=r"^[1-9][0-9]{0,4}(m|h|d)$"),
@@ -229,6 +243,16 @@ class Rule(Strict):
     template: Text | None = None
 
 
+class ListeningQuery(Strict):
+    """What to listen for beyond the brand's own account (docs/plan-format.md, listening)."""
+
+    id: Id
+    topic: Annotated[Id, Field(description="brand, competitor, industry, or a topic of the plan's own")]
+    query: QueryText
+    language: LanguageCode | None = None
+    audience: Id | None = None
+
+
 class Report(Strict):
     kind: ReportKind
     to: list[Id] = []
@@ -252,6 +276,7 @@ class PlanDocument(Strict):
     channels: list[Channel] = []
     content: Content = Content()
     response_plan: list[Rule] = []
+    listening: list[ListeningQuery] = []
     measurement: Measurement = Measurement()
 
 

@@ -51,6 +51,8 @@ def parse_fast(text: str) -> Any:
         return yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
     except (yaml_rs.YAMLDecodeError, ValueError, RecursionError) as exc:
         raise FastParseError(str(exc)) from None
+    except TypeError as exc:  # a key it cannot hash (a mapping inside a list used as a key)
+        raise FastParseError(f"a key must be a plain word, not a list or mapping ({exc})") from None
 
 
 def compose(text: str) -> yaml.Node | None:
@@ -105,6 +107,14 @@ def locate(root: yaml.Node | None, path: tuple[Any, ...], *, key: bool = False) 
     With `key=True` and a path ending in a mapping key, point at the key rather than its value
     (used for unknown keys).
     """
+    best, _ = node_at(root, path, key=key)
+    if best is None:
+        return 1, 1
+    return best.start_mark.line + 1, best.start_mark.column + 1
+
+
+def node_at(root: yaml.Node | None, path: tuple[Any, ...], *, key: bool = False) -> tuple[yaml.Node | None, bool]:
+    """The node at `path`, or the deepest node on the way that exists; and whether it is the one asked for."""
     node = root
     best = node
     for index, step in enumerate(path):
@@ -112,13 +122,11 @@ def locate(root: yaml.Node | None, path: tuple[Any, ...], *, key: bool = False) 
         if isinstance(node, yaml.MappingNode):
             match = next(((k, v) for k, v in node.value if k.value == str(step)), None)
             if match is None:
-                break
+                return best, False
             node = match[0] if (key and last) else match[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
             node = node.value[step]
         else:
-            break
+            return best, False
         best = node
-    if best is None:
-        return 1, 1
-    return best.start_mark.line + 1, best.start_mark.column + 1
+    return best, best is not None

@@ -1,5 +1,5 @@
 """The plan's own checks, one module per part of the plan. Importing registers them."""
 
-from strata.strategy.review.checks import audiences, channels, content, governance, objectives, response
+from strata.strategy.review.checks import audiences, channels, content, governance, listening, objectives, response
 
-__all__ = ["audiences", "channels", "content", "governance", "objectives", "response"]
+__all__ = ["audiences", "channels", "content", "governance", "listening", "objectives", "response"]
