@@ -591,6 +591,47 @@ PAGES = [
         label="of a channel that is not a feed",
         reason="only channels on the rss platform have a feed",
     ),
+    # What was heard: the listening page, its CSV, and correcting an item's labels.
+    Row("listening", "get", "heard.view", "/w/{slug}/listening/", make=lambda world, user: heard_matched(world), shows="{text}"),
+    Row("listening-topic", "get", "heard.view", "/w/{slug}/listening/all/", make=lambda world, user: heard_item(world), shows="{text}"),
+    Row(
+        "listening-topic",
+        "get",
+        "heard.view",
+        "/w/{slug}/listening/brand/?platform=bluesky",
+        make=lambda world, user: heard_matched(world),
+        htmx=True,
+        shows="{text}",
+    ),
+    Row(
+        "listening-csv",
+        "get",
+        "heard.view",
+        "/w/{slug}/listening.csv?topic=all",
+        make=lambda world, user: heard_item(world),
+        shows="{text}",
+    ),
+    Row(
+        "heard-labels",
+        "post",
+        "heard.label",
+        "/w/{slug}/heard/{item_id}/labels/",
+        make=lambda world, user: heard_item(world),
+        body={"sentiment": "negative"},
+        ok=302,
+        done=lambda world, values: HeardItem.objects.filter(pk=values["item_id"], corrected_sentiment="negative").exists(),
+    ),
+    Row(
+        "heard-labels",
+        "post",
+        "heard.label",
+        "/w/{slug}/heard/{item_id}/labels/",
+        make=lambda world, user: heard_item(world),
+        body={"toggle": "complaint"},
+        htmx=True,
+        shows="Corrected by",
+        done=lambda world, values: HeardItem.objects.filter(pk=values["item_id"], corrected_intents=["complaint"]).exists(),
+    ),
     # The API's own description.
     Row("openapi-json", "get", PUBLIC, "/api/v1/openapi.json", shows="/api/v1/workspaces", reason="the API's description: no data"),
     Row("openapi-view", "get", PUBLIC, "/api/v1/docs", shows="swagger", reason="the API's reference page: no data"),
@@ -754,6 +795,13 @@ API = [
         body={"sentiment": "negative", "intents": ["complaint"]},
         done=lambda world, values: HeardItem.objects.filter(pk=values["item_id"], corrected_sentiment="negative").exists(),
     ),
+    Row(
+        "POST /api/v1/workspaces/{slug}/listening/test",
+        "post",
+        "plan.view",
+        body={"query": '"spring ride" OR #acmebikes', "text": "A spring ride with #AcmeBikes"},
+        shows='"matches": true',
+    ),
 ]
 
 ROWS = PAGES + API
@@ -775,6 +823,15 @@ def heard_item(world: World) -> Values:
         created_at=now(),
     )
     return {"item_id": item.pk, "text": text}
+
+
+def heard_matched(world: World) -> Values:
+    """The same, matched by the plan's brand listening query when it was stored."""
+    values = heard_item(world)
+    item = HeardItem.objects.get(pk=values["item_id"])
+    item.set_matched(["brand-mentions"])
+    item.save(update_fields=["matched_queries", "matched_key"])
+    return values
 
 
 def own_workspace(user: User) -> Workspace:

@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 from strata.accounts.scoping import workspace_access
 from strata.engagement import actions
 from strata.engagement.models import HeardItem
-from strata.engagement.schema import HeardItemOut, LabelsIn
+from strata.engagement.schema import HeardItemOut, LabelsIn, TrialIn, TrialOut
 
 router = Router(tags=["heard"])
 
@@ -90,3 +90,12 @@ def correct_labels(request: HttpRequest, slug: str, item_id: int, labels: Labels
     item = _item(slug, request, item_id, "heard.label")
     actions.correct_labels(item=item, actor=request.user, sentiment=labels.sentiment, intents=labels.intents)  # type: ignore[arg-type]
     return _out(item)
+
+
+@router.post("/workspaces/{slug}/listening/test", response=TrialOut)
+def try_query(request: HttpRequest, slug: str, trial: TrialIn) -> TrialOut:
+    """Try a listening query against a text before saving it in the plan: whether it matches, or
+    where the query is wrong (line and column in the query). Nothing is stored."""
+    workspace_access(request.user, slug, "plan.view")  # type: ignore[arg-type]
+    result = actions.try_query(query=trial.query, text=trial.text, language=trial.language, text_languages=trial.text_languages)
+    return TrialOut(matches=result.matches, error=result.error or None, line=result.line or None, column=result.column or None)

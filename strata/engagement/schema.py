@@ -32,3 +32,17 @@ class HeardItemOut(Schema):
 class LabelsIn(Schema):
     sentiment: str | None = Field(default=None, max_length=20)
     intents: list[str] | None = Field(default=None, max_length=5)
+
+
+class TrialIn(Schema):
+    query: str = Field(max_length=4000)
+    text: str = Field(max_length=10_000)
+    language: str | None = Field(default=None, max_length=20, description="the query's language: only texts in it can match")
+    text_languages: list[str] | None = Field(default=None, max_length=5, description="the languages the platform gives for the text")
+
+
+class TrialOut(Schema):
+    matches: bool
+    error: str | None = Field(description="why the query cannot be read, where it cannot")
+    line: int | None
+    column: int | None
