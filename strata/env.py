@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class SettingsError(Exception):
@@ -125,4 +126,19 @@ def env_seconds(name: str, default: int) -> int:
     value = env_int(name, default)
     if value < 0:
         raise SettingsError(f"{name}={value}: expected a number of seconds, zero or more")
+    return value
+
+
+def env_service_url(name: str, schemes: tuple[str, ...] = ("wss", "ws", "https", "http")) -> str:
+    """A service's address (empty: not used): one of `schemes` and a host, nothing else."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return ""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise SettingsError(f"{name}={value!r}: not a valid address") from None
+    if parts.scheme not in schemes or not parts.hostname:
+        raise SettingsError(f"{name}={value!r}: expected an address starting with {', '.join(s + '://' for s in schemes)}")
     return value

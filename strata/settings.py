@@ -7,7 +7,18 @@ from pathlib import Path
 
 import dj_database_url
 
-from strata.env import SettingsError, env_allow_list, env_bool, env_int, env_list, env_seconds, env_str, private_file, secret_key
+from strata.env import (
+    SettingsError,
+    env_allow_list,
+    env_bool,
+    env_int,
+    env_list,
+    env_seconds,
+    env_service_url,
+    env_str,
+    private_file,
+    secret_key,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(env_str("STRATA_DATA_DIR", str(BASE_DIR.parent / "var")))
@@ -185,6 +196,9 @@ PUBLISH_LEASE_SECONDS = env_int("PUBLISH_LEASE_SECONDS", 300)
 # Strata connects only to public servers on a member's behalf (webhooks, PDS, instances, SMTP);
 # comma-separated host names, addresses and CIDR ranges here may be private (self-hosted servers).
 STRATA_ALLOW_PRIVATE_HOSTS = env_allow_list("STRATA_ALLOW_PRIVATE_HOSTS")
+# The Bluesky event stream listened to for the whole installation: a relay (wss://bsky.network)
+# or a PDS; `strata ingest` reads its com.atproto.sync.subscribeRepos. Empty: not read.
+STRATA_BLUESKY_STREAM = env_service_url("STRATA_BLUESKY_STREAM")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024  # a 5 MB plan plus form overhead

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils.timezone import now
 
 from strata.engagement import labels
+from strata.engagement.listening import queries, sources
 from strata.engagement.models import HeardItem, Source
 from strata.platforms.base import PermanentError, RateLimited, TransientError
 from strata.platforms.reading import Incoming
@@ -38,7 +39,7 @@ from strata.publishing.models import ChannelAccount, Variant
 log = logging.getLogger(__name__)
 
 LEASE = dt.timedelta(seconds=120)
-INTERVAL = dt.timedelta(seconds=5)  # between reads of a source that had nothing more waiting
+INTERVAL = dt.timedelta(seconds=2)  # between reads of a source that had nothing more waiting: within the 5 s people expect
 BACKOFF = 5.0
 MAX_BACKOFF = 600.0
 MAX_TEXT = 10_000  # a longer text is stored cut, with `truncated` set: one huge post never stops ingest
@@ -72,6 +73,7 @@ def run_once(*, worker: str | None = None) -> int:
     """Read every due source once; the number of items stored."""
     worker = worker or worker_name()
     sync_sources()
+    sources.sync()  # listening on the accounts' timelines
     stored = sum(read_source(source_id, worker=worker) for source_id in due_sources())
     labels.label_unlabelled()
     return stored
@@ -105,8 +107,12 @@ def read_source(source_id: int, *, worker: str) -> int:
         return 0
     credentials = account.credentials()
     try:
-        heard = reader.notifications(credentials, source.cursor)
-        context = _thread_context(source, reader, credentials, heard.items)
+        if source.kind != Source.Kind.NOTIFICATIONS:
+            heard, context, replies = sources.read(source, credentials), [], []
+        else:
+            heard = reader.notifications(credentials, source.cursor)
+            context = _thread_context(source, reader, credentials, heard.items)
+            replies = _conversation_replies(source, reader, credentials, heard.items)
     except RateLimited as exc:
         _back_off(source, str(exc), exc.retry_after)
         return 0
@@ -117,7 +123,7 @@ def read_source(source_id: int, *, worker: str) -> int:
         _release(source, error=str(exc), broken=True)
         return 0
     with transaction.atomic():
-        stored = _store(source, heard.items, context=False) + _store(source, context, context=True)
+        stored = _store(source, [*heard.items, *replies], context=False) + _store(source, context, context=True)
         source.cursor = heard.cursor
         _release(source, wait=dt.timedelta(0) if heard.more else INTERVAL)
     return stored
@@ -167,18 +173,42 @@ def _thread_context(source: Source, reader: Any, credentials: Any, items: Iterab
     return [post for remote_id, post in context.items() if remote_id not in known]
 
 
+def _conversation_replies(source: Source, reader: Any, credentials: Any, items: Iterable[Incoming]) -> list[Incoming]:
+    """The replies below each thread a new reply belongs to that Strata has not stored: the
+    platform tells the author of the post replied to, not always the brand whose post began it."""
+    roots = list(dict.fromkeys(i.root_id or i.subject_id for i in items if i.kind == "reply" and (i.root_id or i.subject_id)))
+    given = {i.remote_id for i in items}
+    found: dict[str, Incoming] = {}
+    for root in roots[:MAX_CONTEXT]:
+        for reply in reader.conversation(credentials, root):
+            if reply.remote_id not in given:
+                found.setdefault(reply.remote_id, reply)
+    known = set(
+        HeardItem.objects.filter(workspace_id=source.workspace_id, platform=source.platform, remote_id__in=list(found)).values_list(
+            "remote_id", flat=True
+        )
+    )
+    return [reply for remote_id, reply in found.items() if remote_id not in known]
+
+
 def _store(source: Source, items: Iterable[Incoming], *, context: bool) -> int:
     rows = [_row(source, item, context=context) for item in items]
+    queries.tag(queries.workspace_matcher(source.workspace), rows)
+    notification = source.kind == Source.Kind.NOTIFICATIONS
+    if not notification:
+        rows = [row for row in rows if row.matched_queries]  # a timeline is listened to, not stored whole
     if not rows:
         return 0
     _link_variants(source, rows)
     before = HeardItem.objects.filter(workspace_id=source.workspace_id).count()
-    # Read twice, stored once; a text edited on the platform replaces the old one.
+    # Read twice, stored once; a text edited on the platform replaces the old one. A notification
+    # about a post first heard by listening makes it the notification it is.
+    also = ["kind", "context", "source", "channel_id", "subject_id", "variant"] if notification and not context else []
     HeardItem.objects.bulk_create(
         rows,
         update_conflicts=True,
         unique_fields=["workspace", "platform", "remote_id"],
-        update_fields=["text", "truncated", "author_name", "author_handle"],
+        update_fields=["text", "truncated", "author_name", "author_handle", "matched_queries", "matched_key", *also],
     )
     return HeardItem.objects.filter(workspace_id=source.workspace_id).count() - before
 

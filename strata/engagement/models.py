@@ -16,6 +16,8 @@ class Source(models.Model):
 
     class Kind(models.TextChoices):
         NOTIFICATIONS = "notifications"
+        HASHTAGS = "hashtags"  # listening: the timelines of the hashtags the workspace's queries name
+        PUBLIC = "public"  # listening: the instance's local public timeline
 
     class State(models.TextChoices):
         ACTIVE = "active"
@@ -94,12 +96,20 @@ class HeardItem(models.Model):
     # one intent is found with a LIKE on every database.
     shown_sentiment_key = models.CharField(max_length=10, blank=True)
     shown_intents_key = models.CharField(max_length=80, blank=True)
+    # The plan's listening queries the text matched when it was stored, and the same as
+    # ",brand-mentions,competitors," so that one query is found with a LIKE on every database.
+    matched_queries = models.JSONField(default=list, blank=True)
+    matched_key = models.TextField(blank=True)
+    # Deleted on the platform: the text is dropped and the item shown as deleted.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar[list[Any]] = [models.UniqueConstraint(fields=["workspace", "platform", "remote_id"], name="heard_once")]
         indexes: ClassVar[list[Any]] = [
             models.Index(fields=["workspace", "-created_at"], name="heard_newest"),
             models.Index(fields=["workspace", "root_id"], name="heard_thread"),
+            # listening.stream: a post deleted on the platform, in every workspace that heard it.
+            models.Index(fields=["platform", "remote_id"], name="heard_remote"),
         ]
 
     def __str__(self) -> str:
@@ -109,6 +119,10 @@ class HeardItem(models.Model):
         self.shown_sentiment_key = self.shown_sentiment
         self.shown_intents_key = "," + ",".join(self.shown_intents) + "," if self.shown_intents else ""
 
+    def set_matched(self, query_ids: list[str]) -> None:
+        self.matched_queries = list(query_ids)
+        self.matched_key = "," + ",".join(query_ids) + "," if query_ids else ""
+
     @property
     def shown_sentiment(self) -> str:
         return self.corrected_sentiment or self.sentiment
@@ -116,3 +130,22 @@ class HeardItem(models.Model):
     @property
     def shown_intents(self) -> list[str]:
         return list(self.corrected_intents if self.corrected_intents is not None else self.intents)
+
+
+class StreamCursor(models.Model):
+    """Where Strata is in an event stream it reads for the whole installation (the Bluesky
+    firehose at STRATA_BLUESKY_STREAM): the last sequence number whose items are stored, written
+    in the same transaction as those items, and who is reading it now."""
+
+    platform = models.CharField(max_length=20)
+    url = models.CharField(max_length=1000)
+    cursor = models.BigIntegerField(null=True, blank=True)  # None: start from the stream's present
+    leased_by = models.CharField(max_length=100, blank=True)
+    leased_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [models.UniqueConstraint(fields=["platform", "url"], name="one_cursor_per_stream")]
+
+    def __str__(self) -> str:
+        return f"{self.platform} stream at {self.url}"
