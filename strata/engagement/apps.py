@@ -7,3 +7,7 @@ class EngagementConfig(AppConfig):
 
     name = "strata.engagement"
     label = "engagement"
+
+    def ready(self) -> None:
+        # Audience discovery joins the strategy review; strategy never imports engagement.
+        from strata.engagement import checks  # noqa: F401
