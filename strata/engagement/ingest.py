@@ -96,8 +96,9 @@ def ingest_forever(*, stop: threading.Event, worker: str | None = None, interval
         connection.close()
 
 
-def read_source(source_id: int, *, worker: str) -> int:
-    if not _claim(source_id, worker):
+def read_source(source_id: int, *, worker: str, enqueued: bool = False) -> int:
+    """Read one source if it is due (or was `enqueued` for a task) and nobody holds it."""
+    if not _claim(source_id, worker, enqueued=enqueued):
         return 0
     source = Source.objects.get(pk=source_id)
     account = ChannelAccount.objects.filter(workspace_id=source.workspace_id, channel_id=source.channel_id).first()
@@ -129,10 +130,13 @@ def read_source(source_id: int, *, worker: str) -> int:
     return stored
 
 
-def _claim(source_id: int, worker: str) -> bool:
+def _claim(source_id: int, worker: str, *, enqueued: bool = False) -> bool:
     current = now()
+    # An enqueued source had its next read pushed back when it was handed to a task (tasks.py),
+    # so that the enqueuing loop does not hand it out again; the task reads it all the same.
+    due = Q() if enqueued else Q(next_read_at__lte=current)
     return bool(
-        Source.objects.filter(pk=source_id, state=Source.State.ACTIVE, next_read_at__lte=current)
+        Source.objects.filter(due, pk=source_id, state=Source.State.ACTIVE)
         .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=current))
         .update(leased_by=worker, leased_until=current + LEASE)
     )
