@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from strata.accounts import views as accounts
 from strata.api import api
@@ -45,6 +45,7 @@ urlpatterns = [
     path("w/<slug:slug>/notifications/<int:notification_id>/done/", posts.notification_done, name="notification-done"),
     path("w/<slug:slug>/channels/", posts.channels, name="channels"),
     path("w/<slug:slug>/posts.csv/", posts.csv_page, name="posts-csv"),
+    path("w/<slug:slug>/", include("strata.engagement.urls")),
     path("feeds/<slug:slug>/<str:channel_id>.atom", feeds.channel_feed, name="channel-feed"),
     path("api/v1/", api.urls),
 ]
