@@ -79,6 +79,8 @@ def to_python(root: yaml.Node) -> Any:
                 return _SCALARS.construct_object(node, deep=True)
             except yaml.constructor.ConstructorError as exc:
                 raise NodeError(node, f"cannot read this value: {exc.problem}") from None
+            except (ValueError, KeyError, AttributeError):  # a tag the value does not fit: `!!int x`, `!!bool maybe`
+                raise NodeError(node, f"cannot read this value: {node.value!r} is not a valid !!{node.tag.rsplit(':', 1)[-1]}") from None
         if id(node) in seen:
             raise NodeError(node, NO_ALIASES)
         seen.add(id(node))
