@@ -93,6 +93,15 @@ def allow_test_servers(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Each test starts with an empty cache: sign-in throttling counts there, and failures one
+    test provokes must not lock out the next (with REDIS_URL the cache outlives the process)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_hashing(settings: Any) -> None:
     # Argon2 is the real hasher (see test_accounts); tests that make many users use a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
