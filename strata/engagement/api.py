@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
+from pydantic import BeforeValidator
 
 from strata.accounts.scoping import workspace_access
 from strata.engagement import actions
@@ -15,13 +17,22 @@ from strata.engagement.schema import HeardItemOut, LabelsIn, TrialIn, TrialOut
 router = Router(tags=["heard"])
 
 
+def _a_written_time(value: Any) -> Any:
+    # pydantic would read a bare number as seconds since 1970; a time here is written ISO 8601.
+    if isinstance(value, (int, float)) or (isinstance(value, str) and value.replace(".", "", 1).lstrip("-").isdigit()):
+        raise ValueError("expected a time like 2026-12-01T09:00:00Z")
+    return value
+
+
 class HeardFilters(Schema):
-    kind: str = ""
-    channel: str = ""
-    sentiment: str = ""
-    intent: str = ""
-    before: dt.datetime | None = None
-    limit: int = 50
+    kind: str = Field(default="", max_length=20)
+    channel: str = Field(default="", max_length=64)
+    sentiment: str = Field(default="", max_length=20)
+    intent: str = Field(default="", max_length=20)
+    before: Annotated[dt.datetime, BeforeValidator(_a_written_time)] | None = Field(
+        default=None, description="only items created before this time (ISO 8601), to page back"
+    )
+    limit: int = Field(default=50, ge=1, le=200)
 
 
 def _out(item: HeardItem) -> HeardItemOut:
@@ -66,7 +77,7 @@ def list_heard(request: HttpRequest, slug: str, filters: Query[HeardFilters]) ->
         items = items.filter(shown_sentiment_key=filters.sentiment)
     if filters.intent:
         items = items.filter(shown_intents_key__contains=f",{filters.intent},")
-    return [_out(i) for i in items[: max(1, min(filters.limit, 200))]]
+    return [_out(i) for i in items[: filters.limit]]
 
 
 def _item(slug: str, request: HttpRequest, item_id: int, permission: str) -> HeardItem:
