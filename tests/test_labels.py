@@ -55,3 +55,25 @@ def test_a_correction_survives_the_next_sweep(acme: Workspace) -> None:
     replied.refresh_from_db()
     assert (replied.shown_sentiment, replied.shown_intents) == ("positive", ["praise"])
     assert replied.sentiment == "negative"  # the model's label stays beside the correction
+
+
+def test_corrections_are_written_out_for_training_again(acme: Workspace) -> None:
+    import csv
+    import io
+
+    from django.core.management import call_command
+
+    replied = item(acme, 1, Source.objects.create(workspace=acme, channel_id="acme-bsky", platform="bluesky"))
+    item(acme, 2, None, text="never corrected")
+    actions.correct_labels(item=replied, actor=None, sentiment="negative", intents=["complaint", "question"])
+    out = io.StringIO()
+    call_command("classify", "--corrections", "--workspace", "acme", stdout=out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert {(r["text"], r["label"]) for r in rows} == {
+        (COMPLAINT, "negative"),
+        (COMPLAINT, "complaint"),
+        (COMPLAINT, "question"),
+        (COMPLAINT, "not_praise"),
+        (COMPLAINT, "not_purchase_intent"),
+        (COMPLAINT, "not_spam"),
+    }

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from strata.engagement import corrections
 from strata.engagement.classify import inbox_model, listening_model
 from strata.engagement.classify.jsonl import BATCH, classify_lines
 
@@ -22,8 +23,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--input", metavar="FILE", help="read this file instead of standard input")
         parser.add_argument("--fast", action="store_true", help="use the listening model (speed first) instead of the inbox model")
+        parser.add_argument(
+            "--corrections",
+            action="store_true",
+            help="instead: write people's corrections as CSV (text,label) for training again (training/README.md)",
+        )
+        parser.add_argument("--workspace", help="with --corrections: one workspace's only")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["corrections"]:
+            corrections.write(self.stdout, options["workspace"])
+            return
         model = listening_model if options["fast"] else inbox_model
         try:
             source = open(options["input"], "rb") if options["input"] else sys.stdin.buffer  # noqa: SIM115
