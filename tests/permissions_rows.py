@@ -591,6 +591,24 @@ PAGES = [
         label="of a channel that is not a feed",
         reason="only channels on the rss platform have a feed",
     ),
+    # The listening query form's "try it": anyone who reads the plan may try a query; nothing is stored.
+    Row(
+        "query-trial",
+        "post",
+        "plan.view",
+        "/w/{slug}/query-trial/",
+        body={"query": "spring NEAR/3 ride*", "text": "a spring ride", "language": ""},
+        shows="Matches",
+    ),
+    Row(
+        "query-trial",
+        "post",
+        "plan.view",
+        "/w/{slug}/query-trial/",
+        body={"query": "spring AND (ride", "text": "a spring ride"},
+        htmx=True,
+        shows="cannot be read",
+    ),
     # What was heard: the listening page, its CSV, and correcting an item's labels.
     Row("listening", "get", "heard.view", "/w/{slug}/listening/", make=lambda world, user: heard_matched(world), shows="{text}"),
     Row("listening-topic", "get", "heard.view", "/w/{slug}/listening/all/", make=lambda world, user: heard_item(world), shows="{text}"),

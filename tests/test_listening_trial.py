@@ -45,3 +45,16 @@ def test_a_query_that_cannot_be_read_says_where(owner: Client) -> None:
 def test_an_oversized_text_is_refused_with_its_field(owner: Client) -> None:
     answer = owner.post("/api/v1/workspaces/acme/listening/test", {"query": "a", "text": "x" * 20_000}, content_type="application/json")
     assert answer.status_code == 422
+
+
+def test_the_query_form_tries_the_query_being_written(owner: Client) -> None:
+    page = owner.get("/w/acme/plan/queries/new/").content.decode()
+    assert 'hx-post="/w/acme/query-trial/"' in page
+    assert 'hx-include="#f-query, #f-language"' in page
+    answer = owner.post(
+        "/w/acme/query-trial/", {"query": "commut* NEAR/5 bike*", "language": "", "text": "Commuting by bike today"}, HTTP_HX_REQUEST="true"
+    )
+    assert answer.status_code == 200
+    assert "Matches." in answer.content.decode()
+    wrong = owner.post("/w/acme/query-trial/", {"query": "bike NEAR/x ride", "text": "bike ride"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "cannot be read</strong> at line 1, column 6" in wrong

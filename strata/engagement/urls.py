@@ -11,4 +11,5 @@ urlpatterns = [
     path("listening.csv", views.listening_csv, name="listening-csv"),
     path("listening/<slug:topic>/", views.listening, name="listening-topic"),
     path("heard/<int:item_id>/labels/", views.correct, name="heard-labels"),
+    path("query-trial/", views.try_query, name="query-trial"),
 ]

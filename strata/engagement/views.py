@@ -249,3 +249,21 @@ def correct(request: HttpRequest, slug: str, item_id: int) -> HttpResponse:
     if error:
         messages.error(request, error)
     return redirect(f"{back}#heard-{item.pk}")
+
+
+@login_required
+@require_POST
+def try_query(request: HttpRequest, slug: str) -> HttpResponse:
+    """The query form's "try it": whether the query being written matches a sample text, or
+    where it is wrong. Nothing is stored; the plan is changed only by saving the form."""
+    access = workspace_access(request.user, slug, "plan.view")  # type: ignore[arg-type]
+    try:
+        trial: actions.Trial | None = actions.try_query(
+            query=request.POST.get("query", ""), text=request.POST.get("text", ""), language=request.POST.get("language") or None
+        )
+        problem = ""
+    except ActionError as exc:
+        trial, problem = None, exc.message
+    context = {"access": access, "trial": trial, "problem": problem, "query": request.POST.get("query", "")}
+    template = "engagement/_trial.html" if request.headers.get("HX-Request") else "engagement/trial.html"
+    return render(request, template, context, status=422 if problem else 200)
