@@ -68,7 +68,7 @@ def poster(pds: Pds, account: BlueskyAccount) -> Poster:
     return Poster(pds, account)
 
 
-def wait_for(probe: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
+def wait_for(probe: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = probe()
@@ -80,11 +80,21 @@ def wait_for(probe: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
 
 @pytest.fixture
 def listening(pds: Pds, transactional_db: Any) -> Iterator[str]:
-    """The stream reader in a thread, from the start of the PDS's stream."""
-    StreamCursor.objects.create(platform="bluesky", url=pds.url, cursor=0)
+    """The stream reader in a thread, from the stream's present, once it is reading. (The PDS has
+    served the whole session's tests: replaying all of that is not what these tests are about,
+    and its length depends on which tests ran before.)"""
+    StreamCursor.objects.create(platform="bluesky", url=pds.url, cursor=None)
     stop = threading.Event()
     reader = threading.Thread(target=stream.listen, kwargs={"stop": stop, "worker": "test:stream", "url": pds.url})
     reader.start()
+    marker = poster(pds, pds.create_account(f"m{secrets.token_hex(4)}"))
+
+    def reading() -> bool:
+        # A post made before the reader connected is not seen: post until one is.
+        marker.send_post("marker")
+        return StreamCursor.objects.filter(url=pds.url, cursor__isnull=False).exists()
+
+    wait_for(reading, "the stream reader to be reading", timeout=60)
     yield pds.url
     stop.set()
     reader.join(10)
