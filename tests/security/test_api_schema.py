@@ -5,11 +5,13 @@ sent as YAML as well as JSON."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from strata.accounts.models import User
@@ -17,8 +19,16 @@ from strata.wsgi import application
 
 
 @pytest.fixture
-def api_schema(personas: dict[str, User]) -> Any:
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+def api_schema(personas: dict[str, User]) -> Iterator[Any]:
+    # Requests go through the WSGI application itself, whose end closes the database connection;
+    # inside a test's transaction that must not happen (Django's own test client does the same).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
