@@ -11,6 +11,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from strata import api_docs
@@ -19,6 +20,7 @@ from strata.accounts.api import router as accounts_router
 from strata.accounts.models import ApiToken
 from strata.accounts.scoping import Forbidden
 from strata.engagement.api import router as engagement_router
+from strata.nul import MESSAGE, holds_nul
 from strata.publishing.api import router as publishing_router
 from strata.strategy.api import router as strategy_router
 from strata.strategy.plan.errors import PlanInvalid
@@ -32,12 +34,29 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class RefusingNul(Parser):
+    """ninja's JSON and query parsing, refusing NUL anywhere (strata/nul.py)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        if holds_nul(data):
+            raise ActionError(MESSAGE)
+        return data
+
+    def parse_querydict(self, data: Any, list_fields: list[str], request: HttpRequest) -> Any:
+        parsed = super().parse_querydict(data, list_fields, request)
+        if holds_nul(parsed) or "\x00" in request.path:
+            raise ActionError(MESSAGE)
+        return parsed
+
+
 class StrataApi(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
         return api_docs.complete(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
 
 
 api = StrataApi(
+    parser=RefusingNul(),
     title="Strata API",
     version="1",
     description="Plans, reviews and workspaces of Strata, the strategy-first social media platform.",

@@ -12,6 +12,7 @@ from ninja.responses import Status
 
 from strata.accounts.actions import ActionError
 from strata.accounts.scoping import workspace_access
+from strata.nul import MESSAGE, holds_nul
 from strata.strategy import actions
 from strata.strategy.elements import KINDS, ElementKind
 from strata.strategy.models import PlanRevision
@@ -65,6 +66,8 @@ def _json_object(request: HttpRequest) -> dict[str, Any]:
         raise ActionError("the body is nested too deeply to be an element") from None
     if not isinstance(value, dict):
         raise ActionError("the body must be a JSON object with the element's fields")
+    if holds_nul(value):
+        raise ActionError(MESSAGE)
     return value
 
 

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+import json
 import zoneinfo
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import timezone
 
 from strata.accounts.models import Workspace
 from strata.accounts.scoping import Forbidden
+from strata.nul import MESSAGE, holds_nul
 
 
 class ForbiddenMiddleware:
@@ -75,3 +77,34 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL in the address or the query string is refused before any view runs (strata/nul.py):
+    PostgreSQL would refuse it in the first query, and spoil the request's transaction."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(holds_nul(k) or holds_nul(v) for k, v in request.GET.lists()) or self._json_holds_nul(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": MESSAGE, "errors": []}, status=422)  # the shape of every 422
+            return HttpResponseBadRequest(MESSAGE)
+        return self.get_response(request)
+
+    @staticmethod
+    def _json_holds_nul(request: HttpRequest) -> bool:
+        """A JSON body can only carry NUL escaped (\\u0000): parse it only when that is in it."""
+        if request.method not in ("POST", "PUT", "PATCH") or "json" not in (request.content_type or ""):
+            return False
+        try:
+            body = request.body
+        except Exception:  # too large or unreadable: the view says so
+            return False
+        if b"u0000" not in body.lower():
+            return False
+        try:
+            return holds_nul(json.loads(body))
+        except (ValueError, RecursionError):
+            return False
