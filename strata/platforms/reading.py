@@ -12,12 +12,26 @@ PermanentError "a person must connect the channel again".
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Protocol
 
 from strata.platforms.base import Credentials
 
 KINDS = ("mention", "reply", "quote", "repost", "like", "follow", "post")
+
+
+def pass_state(cursor: str) -> dict[str, str]:
+    """A notification reader's cursor read back: `since` (newest stored by the last complete
+    pass), `page` (where a pass still under way goes on) and `top` (the newest of that pass).
+    Anything unreadable starts afresh."""
+    try:
+        state = json.loads(cursor) if cursor else {}
+    except ValueError:
+        state = {}
+    if not isinstance(state, dict):
+        state = {}
+    return {key: str(state.get(key) or "") for key in ("since", "page", "top")}
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from atproto_client.exceptions import BadRequestError, NetworkError, RateLimitEx
 
 from strata.platforms.base import Credentials, PermanentError, RateLimited, TransientError
 from strata.platforms.bluesky.adapter import BlueskyAdapter, _forget, _retry_after, _said
-from strata.platforms.reading import Heard, Incoming
+from strata.platforms.reading import Heard, Incoming, pass_state
 
 PAGE = 50
 MAX_PAGES = 20
@@ -40,7 +40,7 @@ class BlueskyReader:
         self._adapter = BlueskyAdapter()
 
     def notifications(self, credentials: Credentials, cursor: str) -> Heard:
-        state = _state(cursor)
+        state = pass_state(cursor)
         client = self._adapter._client(credentials)
         items: list[Incoming] = []
         page, top, reached = state["page"], state["top"], False
@@ -98,16 +98,6 @@ class BlueskyReader:
 
 def _lister(client: Client, params: dict[str, Any]) -> Callable[[], Any]:
     return lambda: client.app.bsky.notification.list_notifications(params=params)
-
-
-def _state(cursor: str) -> dict[str, str]:
-    try:
-        state = json.loads(cursor) if cursor else {}
-    except ValueError:
-        state = {}
-    if not isinstance(state, dict):
-        state = {}
-    return {key: str(state.get(key) or "") for key in ("since", "page", "top")}
 
 
 def _call(credentials: Credentials, request: Callable[[], T]) -> T:

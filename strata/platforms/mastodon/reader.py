@@ -24,7 +24,7 @@ from mastodon import (
 
 from strata.platforms.base import Credentials, PermanentError, RateLimited, TransientError
 from strata.platforms.mastodon.adapter import MastodonAdapter
-from strata.platforms.reading import Heard, Incoming
+from strata.platforms.reading import Heard, Incoming, pass_state
 
 PAGE = 40
 MAX_PAGES = 20
@@ -40,7 +40,7 @@ class MastodonReader:
         self._adapter = MastodonAdapter()
 
     def notifications(self, credentials: Credentials, cursor: str) -> Heard:
-        state = _state(cursor)
+        state = pass_state(cursor)
         client = self._adapter._client(credentials)
         items: list[Incoming] = []
         page, top = state["page"], state["top"]
@@ -86,16 +86,6 @@ def _call(request: Any) -> Any:
         raise TransientError(f"the instance did not answer: {type(exc).__name__}") from None
     except MastodonError as exc:
         raise TransientError(f"the instance answered with an error: {type(exc).__name__}") from None
-
-
-def _state(cursor: str) -> dict[str, str]:
-    try:
-        state = json.loads(cursor) if cursor else {}
-    except ValueError:
-        state = {}
-    if not isinstance(state, dict):
-        state = {}
-    return {key: str(state.get(key) or "") for key in ("since", "page", "top")}
 
 
 def _newer(a: str, b: str) -> str:
