@@ -78,8 +78,29 @@ def wait_for(probe: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
     raise TimeoutError(f"waited {timeout:.0f} s for {what}")
 
 
+class Listening:
+    """The stream reader running in a thread, and a way to know it has taken in a plan change."""
+
+    def __init__(self, pds: Pds) -> None:
+        self.url = pds.url
+        self.marker = poster(pds, pds.create_account(f"m{secrets.token_hex(4)}"))
+
+    def caught_up(self) -> None:
+        """Wait until the reader stores a batch after this call. The reader compiles the queries
+        at the start of each batch (a plan saved counts from the next batch, within FLUSH), and a
+        post made after that store falls in a later batch: it is matched against every plan
+        saved before this was called."""
+        before = StreamCursor.objects.get(url=self.url).cursor or 0
+
+        def stored() -> bool:
+            self.marker.send_post("marker")  # a post made before the reader connected is not seen
+            return (StreamCursor.objects.get(url=self.url).cursor or 0) > before
+
+        wait_for(stored, "the stream reader to store a batch")
+
+
 @pytest.fixture
-def listening(pds: Pds, transactional_db: Any) -> Iterator[str]:
+def listening(pds: Pds, transactional_db: Any) -> Iterator[Listening]:
     """The stream reader in a thread, from the stream's present, once it is reading. (The PDS has
     served the whole session's tests: replaying all of that is not what these tests are about,
     and its length depends on which tests ran before.)"""
@@ -87,23 +108,18 @@ def listening(pds: Pds, transactional_db: Any) -> Iterator[str]:
     stop = threading.Event()
     reader = threading.Thread(target=stream.listen, kwargs={"stop": stop, "worker": "test:stream", "url": pds.url})
     reader.start()
-    marker = poster(pds, pds.create_account(f"m{secrets.token_hex(4)}"))
-
-    def reading() -> bool:
-        # A post made before the reader connected is not seen: post until one is.
-        marker.send_post("marker")
-        return StreamCursor.objects.filter(url=pds.url, cursor__isnull=False).exists()
-
-    wait_for(reading, "the stream reader to be reading", timeout=60)
-    yield pds.url
+    running = Listening(pds)
+    running.caught_up()
+    yield running
     stop.set()
     reader.join(10)
 
 
-def test_it_hears_strangers_posts_in_the_workspaces_whose_queries_match(pds: Pds, listening: str) -> None:
+def test_it_hears_strangers_posts_in_the_workspaces_whose_queries_match(pds: Pds, listening: Listening) -> None:
     word, other = f"velo{secrets.token_hex(3)}", f"rando{secrets.token_hex(3)}"
     acme = workspace("acme", {"cargo": f'"{word} cargo" OR #{word}', "either": f"{word}* OR {other}"})
     rival = workspace("rival", {"trails": f"{other} NEAR/2 trail*"})
+    listening.caught_up()
     stranger = pds.create_account(f"s{secrets.token_hex(4)}")  # never mentions either brand
     client = poster(pds, stranger)
 
@@ -128,7 +144,7 @@ def test_it_hears_strangers_posts_in_the_workspaces_whose_queries_match(pds: Pds
     client.delete_post(both)
     wait_for(lambda: not HeardItem.objects.filter(remote_id=both, deleted_at__isnull=True).exists(), "the deletion")
     assert set(HeardItem.objects.filter(remote_id=both).values_list("text", flat=True)) == {""}
-    assert (StreamCursor.objects.get(url=listening).cursor or 0) > 0
+    assert (StreamCursor.objects.get(url=listening.url).cursor or 0) > 0
 
 
 def test_a_frame_that_cannot_be_read_is_skipped() -> None:
