@@ -58,6 +58,10 @@ def new_schema() -> str:
 
 
 @dataclass(frozen=True)
+# How long to wait for the AppView to index what the PDS wrote: seconds when the machine is
+# idle, far longer when every core is busy (CI runs several servers beside the tests).
+WAIT = 90.0
+
 class Ref:
     """A record on the network: its at:// URI and CID (a strong reference)."""
 
@@ -295,7 +299,7 @@ class BlueskyNetwork:
         got.raise_for_status()
         return bool(got.json()["posts"])
 
-    def wait_until(self, probe: Callable[[], T | None], *, timeout: float = 20.0, what: str = "the AppView to index it") -> T:
+    def wait_until(self, probe: Callable[[], T | None], *, timeout: float = WAIT, what: str = "the AppView to index it") -> T:
         """Poll `probe` until it returns something truthy; fail after `timeout` seconds."""
         deadline = time.monotonic() + timeout
         delay = 0.02
@@ -308,11 +312,11 @@ class BlueskyNetwork:
             time.sleep(delay)
             delay = min(delay * 1.5, 0.25)
 
-    def wait_indexed(self, *refs: Ref, timeout: float = 20.0) -> None:
+    def wait_indexed(self, *refs: Ref, timeout: float = WAIT) -> None:
         for ref in refs:
             self.wait_until(functools.partial(self.indexed, ref.uri), timeout=timeout, what=f"the AppView to index {ref.uri}")
 
-    def wait_notification(self, account: BlueskyAccount, uri: str, *, timeout: float = 20.0) -> Any:
+    def wait_notification(self, account: BlueskyAccount, uri: str, *, timeout: float = WAIT) -> Any:
         """The account's notification about the record `uri`, once the AppView lists it."""
 
         def find() -> Any:
@@ -322,7 +326,7 @@ class BlueskyNetwork:
 
     # -- the PDS's event stream -------------------------------------------------------------
 
-    def firehose(self, cursor: int | None, *, until: Callable[[RepoEvent], bool], timeout: float = 20.0) -> list[RepoEvent]:
+    def firehose(self, cursor: int | None, *, until: Callable[[RepoEvent], bool], timeout: float = WAIT) -> list[RepoEvent]:
         """Read com.atproto.sync.subscribeRepos from the PDS, from `cursor` (events after that seq;
         0 replays everything, None only what comes next), until an event satisfies `until`."""
         events: list[RepoEvent] = []
