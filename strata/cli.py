@@ -11,7 +11,16 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "strata.settings")
+    from django.conf import settings
     from django.core.management import execute_from_command_line
+
+    from strata.env import SettingsError
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (reads the settings: a bad variable is reported, not a traceback)
+    except SettingsError as exc:
+        print(f"strata: {exc}", file=sys.stderr)  # noqa: T201
+        sys.exit(2)
 
     execute_from_command_line(["strata", *sys.argv[1:]])
 

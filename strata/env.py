@@ -16,7 +16,8 @@ class SettingsError(Exception):
 
 
 def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+    """The variable's value; unset and empty alike give the default (`DATABASE_URL= strata …`)."""
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool) -> bool:

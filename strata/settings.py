@@ -79,12 +79,17 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'strata.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'strata.sqlite3'}"),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        )
+    }
+except ValueError:  # dj_database_url's unknown scheme, or a port that is not a number
+    raise SettingsError(
+        f"DATABASE_URL={env_str('DATABASE_URL', '')!r}: expected postgres://user@host:port/name or sqlite:////absolute/path"
+    ) from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's own cursors bind in the client and are never prepared; the delivery hot path
     # (publishing/claims.py) binds on the server and asks for its few statements to be prepared,

@@ -78,8 +78,30 @@ def test_it_does_not_believe_x_forwarded_proto_unless_told_it_is_behind_a_proxy(
 
 def test_it_refuses_a_negative_hsts_duration_at_start_up(tmp_path: Path) -> None:
     result = strata(production(tmp_path, SECURE_HSTS_SECONDS="-1"), "check")
-    assert result.returncode != 0
-    assert "SECURE_HSTS_SECONDS=-1: expected a number of seconds" in result.stderr
+    assert result.returncode == 2
+    assert result.stderr.startswith("strata: SECURE_HSTS_SECONDS=-1: expected a number of seconds")
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("DATABASE_URL", "mysqlx://db/strata", "DATABASE_URL='mysqlx://db/strata': expected postgres://"),
+        ("DATABASE_URL", "postgres://db:port/strata", "DATABASE_URL='postgres://db:port/strata': expected postgres://"),
+        ("DATABASE_CONN_MAX_AGE", "ten", "DATABASE_CONN_MAX_AGE='ten': expected a whole number"),
+    ],
+)
+def test_a_bad_setting_is_named_in_one_line_not_a_traceback(tmp_path: Path, variable: str, value: str, says: str) -> None:
+    result = strata(production(tmp_path, **{variable: value}), "check")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"strata: {says}")
+    assert "Traceback" not in result.stderr
+
+
+def test_an_empty_database_url_means_the_default_sqlite_file(tmp_path: Path) -> None:
+    result = strata(production(tmp_path, DATABASE_URL=""), "migrate", "--noinput")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "strata.sqlite3").exists()
 
 
 def test_it_creates_the_sqlite_database_readable_by_its_owner_only(tmp_path: Path) -> None:
