@@ -57,11 +57,12 @@ def new_schema() -> str:
     return f"{SCHEMA_PREFIX}{_letters(int(time.time()), 7)}_{_letters(secrets.randbits(40), 9)}"
 
 
-@dataclass(frozen=True)
 # How long to wait for the AppView to index what the PDS wrote: seconds when the machine is
 # idle, far longer when every core is busy (CI runs several servers beside the tests).
 WAIT = 90.0
 
+
+@dataclass(frozen=True)
 class Ref:
     """A record on the network: its at:// URI and CID (a strong reference)."""
 
