@@ -10,12 +10,19 @@ from django.utils.timezone import now
 from django_tasks import task
 
 from strata.engagement import ingest, labels
+from strata.engagement.listening import retag
 from strata.engagement.models import Source
 from strata.publishing.delivery import worker_name
 
 # How long a source handed to a task is not handed out again: a task that never ran (its worker
 # lost) leaves the source due again after this.
 HANDED_OUT = dt.timedelta(seconds=60)
+
+
+@task()
+def retag_workspace(workspace_id: int) -> int:
+    """Match what the workspace heard against its plan's listening queries as they are now."""
+    return retag.retag(workspace_id)
 
 
 @task()

@@ -15,6 +15,7 @@ from strata.strategy.models import PlanRevision
 from strata.strategy.plan.errors import PlanInvalid
 from strata.strategy.plan.loader import load_plan, validate_plan
 from strata.strategy.plan.schema import PlanDocument
+from strata.strategy.signals import plan_saved
 from strata.strategy.store import current_plan
 
 
@@ -50,6 +51,7 @@ def save_plan(
             locked.name, locked.timezone = plan.workspace.name, plan.workspace.timezone
             locked.save(update_fields=["name", "timezone"])
             workspace.name, workspace.timezone = locked.name, locked.timezone
+        transaction.on_commit(lambda: plan_saved.send(sender=PlanRevision, revision=revision))
     return revision
 
 
