@@ -205,6 +205,9 @@ STRATA_ALLOW_PRIVATE_HOSTS = env_allow_list("STRATA_ALLOW_PRIVATE_HOSTS")
 # The Bluesky event stream listened to for the whole installation: a relay (wss://bsky.network)
 # or a PDS; `strata ingest` reads its com.atproto.sync.subscribeRepos. Empty: not read.
 STRATA_BLUESKY_STREAM = env_service_url("STRATA_BLUESKY_STREAM")
+# The stream names authors by DID only; this Bluesky AppView (https://public.api.bsky.app) gives
+# their handles (verified by the AppView) and display names. Empty: authors stay named by DID.
+STRATA_BLUESKY_APPVIEW = env_service_url("STRATA_BLUESKY_APPVIEW", schemes=("https", "http"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024  # a 5 MB plan plus form overhead

@@ -137,6 +137,8 @@ def test_it_hears_strangers_posts_in_the_workspaces_whose_queries_match(pds: Pds
     assert dict(HeardItem.objects.filter(workspace=rival).values_list("remote_id", "matched_queries")) == {both: ["trails"]}
     item = HeardItem.objects.get(workspace=acme, remote_id=cargo)
     assert (item.kind, item.context, item.author_id, item.platform) == ("post", False, stranger.did, "bluesky")
+    # Labelled by the listening model just after the batch is stored.
+    wait_for(lambda: HeardItem.objects.get(pk=item.pk).sentiment in ("negative", "neutral", "positive"), "the post's label")
     assert item.url.startswith("https://bsky.app/profile/")
     assert HeardItem.objects.filter(workspace=acme, matched_key__contains=",cargo,").count() == 1
 

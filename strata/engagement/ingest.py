@@ -28,7 +28,7 @@ from django.db.models import Q
 from django.utils.timezone import now
 
 from strata.engagement import labels
-from strata.engagement.listening import queries, sources
+from strata.engagement.listening import handles, queries, sources
 from strata.engagement.models import HeardItem, Source
 from strata.platforms.base import PermanentError, RateLimited, TransientError
 from strata.platforms.reading import Incoming
@@ -76,6 +76,7 @@ def run_once(*, worker: str | None = None) -> int:
     sources.sync()  # listening on the accounts' timelines
     stored = sum(read_source(source_id, worker=worker) for source_id in due_sources())
     labels.label_unlabelled()
+    handles.name_authors()  # what the event stream heard, by DID, when the stream could not do it
     return stored
 
 

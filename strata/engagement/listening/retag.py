@@ -25,7 +25,7 @@ def listening_changed(revision: PlanRevision) -> bool:
         .values_list("document", flat=True)
         .first()
     )
-    return _listening(before) != _listening(revision.document)
+    return bool(_listening(before) != _listening(revision.document))
 
 
 def _listening(document: Any) -> Any:

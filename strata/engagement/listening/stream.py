@@ -11,7 +11,8 @@ Steps of `listen()`, run by `strata ingest` in a thread of its own:
    each matched post in every workspace whose query matched (one row per workspace and post,
    unique, so a replay stores nothing twice), apply the deletions, write the new cursor; a crash
    anywhere before the commit means the same events again from the old cursor, never a gap;
-5. on an error, close the connection and connect again after a back-off (doubling to
+5. after a batch with posts is stored, label them and name their authors (_after_store);
+6. on an error, close the connection and connect again after a back-off (doubling to
    MAX_BACKOFF); a frame or record that cannot be read, or a seq that goes backwards, is logged
    and skipped without dropping the connection.
 """
@@ -31,8 +32,8 @@ from django.db import DatabaseError, IntegrityError, close_old_connections, conn
 from django.db.models import Q
 from django.utils.timezone import now
 
-from strata.engagement import ingest
-from strata.engagement.listening import queries
+from strata.engagement import ingest, labels
+from strata.engagement.listening import handles, queries
 from strata.engagement.listening.matcher import Matcher
 from strata.engagement.models import HeardItem, Source, StreamCursor
 from strata.platforms.base import PermanentError, TransientError
@@ -140,14 +141,29 @@ def _read(url: str, worker: str, stop: threading.Event) -> bool:
                 batch.add(event, matcher)
             if batch.due():
                 _commit(row.pk, worker, batch)
+                if batch.posts:
+                    _after_store(len(batch.posts))
                 stored, batch, renewed = True, Batch(), time.monotonic()
             elif time.monotonic() - renewed > LEASE.total_seconds() / 3:
                 _commit(row.pk, worker, Batch())  # nothing came: keep the lease
                 renewed = time.monotonic()
         if batch.events:
             _commit(row.pk, worker, batch)
+            if batch.posts:
+                _after_store(len(batch.posts))
             stored = True
     return stored
+
+
+def _after_store(posts: int) -> None:
+    """Label what was just stored (the listening model: quick) and name its authors (the stream
+    gives DIDs only). Neither may stop the stream: what fails here is done by a later batch or by
+    `strata ingest`'s sweep."""
+    try:
+        labels.label_unlabelled(limit=posts * 4)
+        handles.name_authors(limit=posts)
+    except Exception:
+        log.exception("event stream: labelling or naming the stored posts failed; a later pass does it")
 
 
 def _commit(pk: int, worker: str, batch: Batch) -> None:
