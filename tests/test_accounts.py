@@ -1,7 +1,9 @@
-"""Signing in, invitations sent through a real SMTP server by the real worker, roles and tokens."""
+"""Signing in, invitations sent, resent and cancelled through a real SMTP server by the real worker,
+roles and tokens (revoked after a question that works without JavaScript)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import socket
@@ -14,9 +16,12 @@ from aiosmtpd.controller import Controller
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
+from django.utils.timezone import now
+from playwright.sync_api import Browser, expect
 
-from strata.accounts.models import Invitation, Membership, User
+from strata.accounts.models import ApiToken, Invitation, Membership, User
 from tests.conftest import PASSWORD
+from tests.test_browser import browser  # noqa: F401 - the shared Chromium fixture
 
 
 class Inbox:
@@ -163,3 +168,163 @@ def test_a_workspace_is_created_with_its_owner(make_user: Callable[..., User]) -
     assert again.status_code == 302
     assert again["Location"].startswith("/w/bolt-scooters-")
     assert Membership.objects.filter(user__email="founder@new.example", role="owner").count() == 2
+
+
+def run_worker() -> None:
+    call_command("db_worker", batch=True, queue_name="*", reload=False, startup_delay=False, verbosity=0)
+
+
+def invitation_link(mail: Any) -> str:
+    link = re.search(r"http://\S+(/invitations/\S+/)", mail.get_payload())
+    assert link is not None
+    return link.group(1)
+
+
+def test_signed_in_the_sign_in_page_sends_home_or_to_next(personas: Any, client_for: Callable[[str], Client]) -> None:
+    client = client_for("editor")
+    assert client.get("/login/")["Location"] == "/"
+    assert client.get("/login/?next=/w/acme/calendar/")["Location"] == "/w/acme/calendar/"
+    for elsewhere in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
+        assert client.get("/login/", {"next": elsewhere})["Location"] == "/"
+
+
+def test_a_wrong_password_is_shown_in_the_forms_error_summary(personas: Any) -> None:
+    page = Client().post("/login/", {"email": "owner@acme.example", "password": "wrong password"}).content.decode()
+    assert 'class="error-summary" role="alert"' in page
+    assert "That e-mail address and password do not match." in page
+    empty = Client().post("/login/", {"email": "", "password": ""}).content.decode()
+    assert '<a href="#id_email">Email: This field is required.</a>' in empty
+    assert 'aria-invalid="true" aria-describedby="id_email_error"' in empty
+    assert '<div class="field-error" id="id_email_error">This field is required.</div>' in empty
+
+
+def test_inviting_an_address_again_says_so_offers_to_resend_and_makes_no_second_invitation(
+    personas: Any, client_for: Callable[[str], Client]
+) -> None:
+    owner = client_for("owner")
+    assert owner.post("/w/acme/members/", {"email": "rider@example.org", "role": "editor"}).status_code == 302
+    again = owner.post("/w/acme/members/", {"email": "Rider@Example.org", "role": "analyst"})
+    assert again.status_code == 400
+    page = again.content.decode()
+    assert "rider@example.org was invited on" in page
+    assert "as editor and has not answered yet" in page
+    [invitation] = Invitation.objects.filter(email="rider@example.org")
+    assert f'action="/w/acme/invitations/{invitation.pk}/resend/"' in page
+    assert "Resend the invitation to rider@example.org" in page
+    assert invitation.role == "editor"
+
+
+def test_the_api_refuses_a_second_invitation_with_409(personas: Any, token_for: Callable[[str], str]) -> None:
+    api = Client(headers={"authorization": f"Bearer {token_for('owner')}"})
+    body = {"email": "rider@example.org", "role": "editor"}
+    assert api.post("/api/v1/workspaces/acme/members", body, content_type="application/json").status_code == 201
+    again = api.post("/api/v1/workspaces/acme/members", body, content_type="application/json")
+    assert again.status_code == 409
+    assert "has not answered yet" in again.json()["detail"]
+    [listed] = api.get("/api/v1/workspaces/acme/invitations").json()
+    assert listed["email"] == "rider@example.org"
+    assert listed["expired"] is False
+
+
+def test_an_expired_invitation_is_renewed_by_inviting_again(personas: Any, client_for: Callable[[str], Client]) -> None:
+    owner = client_for("owner")
+    owner.post("/w/acme/members/", {"email": "rider@example.org", "role": "editor"})
+    Invitation.objects.update(created_at=now() - dt.timedelta(days=Invitation.VALID_DAYS + 1))  # sent long ago
+    assert b'<span class="badge warning">expired</span>' in owner.get("/w/acme/members/").content
+    assert owner.post("/w/acme/members/", {"email": "rider@example.org", "role": "analyst"}).status_code == 302
+    [invitation] = Invitation.objects.filter(email="rider@example.org")
+    assert invitation.role == "analyst"
+    assert not invitation.expired
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_waiting_invitation_is_resent_by_the_worker_with_a_new_link(
+    personas: Any, smtp: Inbox, client_for: Callable[[str], Client]
+) -> None:
+    owner = client_for("owner")
+    owner.post("/w/acme/members/", {"email": "rider@example.org", "role": "editor"})
+    run_worker()
+    [first] = smtp.messages
+    invitation = Invitation.objects.get(email="rider@example.org")
+    members = owner.get("/w/acme/members/").content.decode()
+    assert "Invitations waiting for an answer" in members
+    assert "rider@example.org" in members
+
+    resent = owner.post(f"/w/acme/invitations/{invitation.pk}/resend/", follow=True)
+    assert b"sent to rider@example.org again" in resent.content
+    assert len(smtp.messages) == 1  # sending is the worker's job
+    run_worker()
+    _, second = smtp.messages
+    assert second["To"] == "rider@example.org"
+    assert Client().get(invitation_link(first)).status_code == 404  # the earlier link stops working
+    assert b"Join Acme Bikes" in Client().get(invitation_link(second)).content
+    assert Invitation.objects.filter(email="rider@example.org").count() == 1
+
+
+def test_a_cancelled_invitation_is_gone_and_its_link_no_longer_works(personas: Any, client_for: Callable[[str], Client]) -> None:
+    token, token_hash = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        workspace=Membership.objects.get(user=personas["owner"]).workspace, email="rider@example.org", role="editor", token_hash=token_hash
+    )
+    assert Client().get(f"/invitations/{token}/").status_code == 200
+    owner = client_for("owner")
+    page = owner.post(f"/w/acme/invitations/{invitation.pk}/cancel/", follow=True).content.decode()
+    assert "Invitation of rider@example.org cancelled" in page
+    assert "Invitations waiting for an answer" not in page
+    assert not Invitation.objects.exists()
+    assert Client().get(f"/invitations/{token}/").status_code == 404
+    again = owner.post(f"/w/acme/invitations/{invitation.pk}/cancel/", follow=True)
+    assert b"no such invitation" in again.content
+
+
+def test_only_those_who_invite_see_who_was_invited(personas: Any, client_for: Callable[[str], Client]) -> None:
+    client_for("owner").post("/w/acme/members/", {"email": "rider@example.org", "role": "editor"})
+    assert "rider@example.org" in client_for("owner").get("/w/acme/members/").content.decode()
+    page = client_for("editor").get("/w/acme/members/").content.decode()
+    assert "rider@example.org" not in page
+    assert "/resend/" not in page
+
+
+def test_revoking_a_token_asks_first_and_revokes_only_when_confirmed(personas: Any, client_for: Callable[[str], Client]) -> None:
+    client = client_for("analyst")
+    _, secret = ApiToken.issue(user=personas["analyst"], name="reports")
+    token = personas["analyst"].api_tokens.get()
+    listing = client.get("/account/tokens/").content.decode()
+    assert f'href="/account/tokens/{token.pk}/revoke/"' in listing
+    assert "<form" not in listing.split("<tbody>")[1].split("</tbody>")[0]  # the list only links to the question
+    question = client.get(f"/account/tokens/{token.pk}/revoke/").content.decode()
+    assert "Revoke token “reports”?" in question
+    assert 'method="post"' in question
+    api = Client(headers={"authorization": f"Bearer {secret}"})
+    assert api.get("/api/v1/workspaces").status_code == 200  # asking revoked nothing
+    done = client.post(f"/account/tokens/{token.pk}/revoke/", follow=True)
+    assert b"Token revoked." in done.content
+    assert api.get("/api/v1/workspaces").status_code == 401
+    assert client.get(f"/account/tokens/{token.pk}/revoke/").status_code == 404
+
+
+@pytest.mark.browser
+def test_confirming_in_a_browser_revokes_and_keeping_does_not(browser: Browser, live_server: Any, transactional_db: Any) -> None:  # noqa: F811
+    user = User.objects.create_user("lead@acme.example", PASSWORD, name="Lead")
+    ApiToken.issue(user=user, name="laptop")
+    ApiToken.issue(user=user, name="ci sync")
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto("/login/")
+    page.get_by_label("Email").fill("lead@acme.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your workspaces")).to_be_visible()
+
+    page.goto("/account/tokens/")
+    page.get_by_role("link", name="Revoke token laptop").click()
+    expect(page.get_by_role("heading", name="Revoke token “laptop”?")).to_be_visible()
+    page.get_by_role("link", name="Keep it").click()
+    expect(page.get_by_role("cell", name="laptop", exact=True)).to_be_visible()
+
+    page.get_by_role("link", name="Revoke token ci sync").click()
+    page.get_by_role("button", name="Revoke the token").click()
+    expect(page.get_by_role("status")).to_contain_text("Token revoked.")
+    expect(page.get_by_role("cell", name="ci sync", exact=True)).to_have_count(0)
+    assert list(ApiToken.objects.filter(user=user).values_list("name", flat=True)) == ["laptop"]
+    context.close()

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 import zoneinfo
 
+from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from django.utils.text import slugify
 
 from strata.accounts.models import ApiToken, Invitation, Membership, User, Workspace
@@ -73,13 +76,28 @@ def create_workspace(*, user: User, name: str, slug: str = "", timezone_name: st
     raise Conflict("no free address was found for this workspace; choose another", field="slug")
 
 
+class AlreadyInvited(Conflict):
+    """The address has an invitation waiting for an answer: `invitation` is it, to resend."""
+
+    def __init__(self, invitation: Invitation) -> None:
+        local = invitation.created_at.astimezone(invitation.workspace.tzinfo)
+        sent = f"{local.day} {local:%B %Y}"
+        super().__init__(
+            f"{invitation.email} was invited on {sent} as {invitation.get_role_display().lower()} and has not answered yet: "
+            "resend that invitation, or cancel it to invite with another role",
+            field="email",
+        )
+        self.invitation = invitation
+
+
 def invite_member(*, access: Access, email: str, role: str) -> Invitation:
     """E-mail an invitation; the person joins when they accept it.
 
     Whether or not an account exists for the address, the same happens and the same is
     answered, so that inviting cannot be used to find out who has an account, and nobody
-    becomes a member of a workspace without having said yes. Inviting again renews a pending
-    invitation (new role, new link, another 14 days)."""
+    becomes a member of a workspace without having said yes. An address has one invitation
+    at most: while it waits for an answer, inviting again is refused with AlreadyInvited (the
+    page offers to resend it); an expired one is renewed (new role, new link, another 14 days)."""
     access.require("members.manage")
     email = email.strip().lower()
     require_length(email, limit=MAX_EMAIL, field="email", label="e-mail address")
@@ -91,17 +109,66 @@ def invite_member(*, access: Access, email: str, role: str) -> Invitation:
     if member is not None:  # the owner sees the members anyway: this tells them nothing new
         raise Conflict(f"{email} is already a member ({member.role})", field="email")
     _, token_hash = Invitation.new_token()  # replaced by the one e-mailed; see send_invitation
-    with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().filter(workspace=access.workspace, email=email, accepted_at=None).first()
-        if invitation is None:
-            invitation = Invitation(workspace=access.workspace, email=email)
-        invitation.role, invitation.token_hash, invitation.invited_by = role, token_hash, access.user
-        invitation.created_at = timezone.now()
-        invitation.save()
+    try:
+        with transaction.atomic():
+            invitation = (
+                Invitation.objects.select_for_update(of=("self",))
+                .select_related("workspace")
+                .filter(workspace=access.workspace, email=email, accepted_at=None)
+                .first()
+            )
+            if invitation is not None and not invitation.expired:
+                raise AlreadyInvited(invitation)
+            if invitation is None:
+                invitation = Invitation(workspace=access.workspace, email=email)
+            invitation.role, invitation.token_hash, invitation.invited_by = role, token_hash, access.user
+            invitation.created_at = timezone.now()
+            invitation.save()
+    except IntegrityError:  # invited at the same moment by someone else: one_pending_invitation_per_address
+        raise AlreadyInvited(
+            Invitation.objects.select_related("workspace").get(workspace=access.workspace, email=email, accepted_at=None)
+        ) from None
+    _send(invitation)
+    return invitation
+
+
+def _send(invitation: Invitation) -> None:
     from strata.accounts.tasks import send_invitation
 
     invitation_id = invitation.pk
     transaction.on_commit(lambda: send_invitation.enqueue(invitation_id))
+
+
+def _waiting(access: Access, invitation_id: int) -> Invitation:
+    """An invitation of this workspace that nobody has accepted (expired or not), locked."""
+    access.require("members.manage")
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("workspace")
+        .filter(pk=invitation_id, workspace=access.workspace, accepted_at=None)
+        .first()
+    )
+    if invitation is None:
+        raise NotFound("no such invitation: it was accepted or cancelled meanwhile")
+    return invitation
+
+
+def resend_invitation(*, access: Access, invitation_id: int) -> Invitation:
+    """E-mail a waiting invitation again, through the worker like the first time: a new link
+    (the old one stops working) and another VALID_DAYS days from now."""
+    with transaction.atomic():
+        invitation = _waiting(access, invitation_id)
+        invitation.invited_by, invitation.created_at = access.user, timezone.now()
+        invitation.save(update_fields=["invited_by", "created_at"])
+        _send(invitation)
+    return invitation
+
+
+def cancel_invitation(*, access: Access, invitation_id: int) -> Invitation:
+    """Withdraw a waiting invitation: its link stops working at once."""
+    with transaction.atomic():
+        invitation = _waiting(access, invitation_id)
+        invitation.delete()
     return invitation
 
 
@@ -203,3 +270,41 @@ def revoke_api_token(*, user: User, token_id: int) -> None:
     deleted, _ = ApiToken.objects.filter(pk=token_id, user=user).delete()
     if not deleted:
         raise ActionError("no such token")
+
+
+def request_password_reset(*, email: str) -> None:
+    """E-mail a link to choose a new password to `email`, if an account has that address.
+
+    The caller answers the same either way, and so does this: a task is enqueued for every
+    request, with the user's id or with None (which the task drops), so that not even the time
+    the request takes tells an address with an account from one without. Throttled by the
+    caller (throttle.reset_wait) before it gets here."""
+    user = User.objects.filter(email=email.strip().lower(), is_active=True).first()
+    user_id = user.pk if user is not None and user.has_usable_password() else None
+    from strata.accounts.tasks import send_password_reset
+
+    transaction.on_commit(lambda: send_password_reset.enqueue(user_id))
+
+
+def password_reset_user(*, uidb64: str, token: str) -> User | None:
+    """The user a reset link is for, while it is valid (Django's token generator: it expires
+    after PASSWORD_RESET_TIMEOUT and once the password or the last sign-in changes), else None."""
+    try:
+        user_id = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (ValueError, OverflowError):
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not default_token_generator.check_token(user, token):
+        return None
+    return user
+
+
+def reset_password(*, uidb64: str, token: str, password: str) -> User:
+    """Set the password a reset link is for. The link works once: the new password changes the
+    token's hash. Other sessions of the user end too (their session hash no longer matches)."""
+    user = password_reset_user(uidb64=uidb64, token=token)
+    if user is None:
+        raise ActionError("this link is not valid any more; ask for a new one")
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user

@@ -88,8 +88,25 @@ class Invitation(models.Model):
 
     VALID_DAYS = 14
 
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            # One invitation per address and workspace until it is accepted: inviting again is
+            # refused (or renews an expired one), so a person never holds two links.
+            models.UniqueConstraint(
+                fields=["workspace", "email"], condition=models.Q(accepted_at=None), name="one_pending_invitation_per_address"
+            )
+        ]
+
     def __str__(self) -> str:
         return f"invitation of {self.email} to {self.workspace}"
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        return self.created_at + dt.timedelta(days=self.VALID_DAYS)
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at < now()
 
     @staticmethod
     def new_token() -> tuple[str, str]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from ninja import Field, Schema
@@ -39,6 +40,14 @@ class InviteOut(Schema):
     status: str  # always "invited": an e-mail is on its way, and they join when they accept
     email: str
     role: str
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    role: str
+    sent_at: datetime  # UTC; the link is valid for 14 days from then
+    expired: bool
 
 
 class RoleIn(Schema):

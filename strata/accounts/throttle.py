@@ -36,19 +36,24 @@ class Wait:
 
     seconds: int
     account: bool
+    what: str = "failed sign-ins"
+    whose: str = "this account"
 
     @property
     def message(self) -> str:
-        where = " for this account" if self.account else " from your network"
-        return f"Too many failed sign-ins{where}. Wait {duration(self.seconds)} and try again."
+        where = f" for {self.whose}" if self.account else " from your network"
+        return f"Too many {self.what}{where}. Wait {duration(self.seconds)} and try again."
 
 
 def duration(seconds: int) -> str:
-    """Seconds in plain words: "1 second", "40 seconds", "15 minutes"."""
+    """Seconds in plain words: "1 second", "40 seconds", "15 minutes", "3 hours", "3 days"."""
     if seconds < 60:
         return f"{seconds} second{'' if seconds == 1 else 's'}"
-    minutes = math.ceil(seconds / 60)
-    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    for unit, size, below in (("minute", 60, 3600), ("hour", 3600, 2 * 86400), ("day", 86400, None)):
+        if below is None or seconds < below:
+            count = math.ceil(seconds / size)
+            return f"{count} {unit}{'' if count == 1 else 's'}"
+    raise AssertionError("unreachable: the last unit has no bound")
 
 
 def _account(email: str) -> str:
@@ -147,3 +152,18 @@ def record_success(email: str, client: str) -> None:
     cache.delete(_count("pair", keys["pair"], now))
     with contextlib.suppress(ValueError):  # the window has turned since begin(): nothing to give back
         cache.decr(_count("client", keys["client"], now))
+
+
+def reset_wait(email: str, client: str) -> Wait | None:
+    """Whether a request for a password-reset e-mail must wait (a Wait) or may go ahead (None).
+
+    Every request counts, whether or not the address has an account, so that the answers are
+    the same for both: at most LOGIN_ATTEMPTS e-mails to one address and LOGIN_CLIENT_ATTEMPTS
+    requests from one network per LOGIN_WINDOW. The first limit keeps anyone from filling a
+    person's inbox, the second from trying addresses by the thousand."""
+    keys, now, window = _keys(email, client), time.time(), settings.LOGIN_WINDOW
+    for kind, limit in (("account", settings.LOGIN_ATTEMPTS), ("client", settings.LOGIN_CLIENT_ATTEMPTS)):
+        if _bump(f"reset:{kind}:{keys[kind]}:{int(now // window)}") > limit:
+            seconds = max(1, math.ceil(window - now % window))  # until this window ends
+            return Wait(seconds=seconds, account=kind == "account", what="password reset requests", whose="this address")
+    return None

@@ -1,4 +1,4 @@
-"""Sign-in, workspaces, members, invitations and API tokens."""
+"""Sign-in and password reset, workspaces, members, invitations and API tokens."""
 
 from __future__ import annotations
 
@@ -6,19 +6,42 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, password_validation
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
 from strata.accounts import actions, throttle
 from strata.accounts.clientaddr import client_address
-from strata.accounts.forms import AcceptForm, InviteForm, LoginForm, RoleForm, TokenForm, WorkspaceForm
+from strata.accounts.forms import (
+    AcceptForm,
+    InviteForm,
+    LoginForm,
+    NewPasswordForm,
+    PasswordResetForm,
+    RoleForm,
+    TokenForm,
+    WorkspaceForm,
+)
 from strata.accounts.models import ApiToken, Invitation, Membership, User
 from strata.accounts.roles import ROLE_HELP, Role
 from strata.accounts.scoping import workspace_access
 
 
+def _next_or_home(request: HttpRequest) -> str:
+    """Where to go after signing in: `next` when it is a path on this site, else the start page."""
+    target = request.GET.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
 def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:  # signed in already: nothing to do here
+        return redirect(_next_or_home(request))
     form = LoginForm(request.POST or None)
     status = 200
     retry_after = None
@@ -38,8 +61,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             else:
                 throttle.record_success(email, client)
                 login(request, user)
-                target = request.GET.get("next", "")
-                return redirect(target if target.startswith("/") and not target.startswith("//") else "home")
+                return redirect(_next_or_home(request))
     elif request.method == "POST":
         status = 400
     response = render(request, "accounts/login.html", {"form": form}, status=status)
@@ -85,22 +107,33 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     access = workspace_access(request.user, slug, "members.view")  # type: ignore[arg-type]
     form = InviteForm()
     status = 200
+    already: Invitation | None = None
     if request.method == "POST":
         access.require("members.manage")
         form = InviteForm(request.POST)
         if form.is_valid():
             try:
                 invitation = actions.invite_member(access=access, email=form.cleaned_data["email"], role=form.cleaned_data["role"])
+            except actions.AlreadyInvited as exc:  # beside the field, with a button to resend that one
+                form.add_error(exc.field, exc.message)
+                already = exc.invitation
             except actions.ActionError as exc:
                 form.add_error(exc.field, exc.message)
             else:
                 messages.success(request, f"Invitation sent to {invitation.email}. They join when they accept it.")
                 return redirect("members", slug=slug)
         status = 400
+    # Who was invited is for those who invite: the others see the members only.
+    invitations = Invitation.objects.none()
+    if access.may("members.manage"):
+        invitations = (
+            Invitation.objects.filter(workspace=access.workspace, accepted_at=None).select_related("invited_by").order_by("-created_at")
+        )
     context = {
         "access": access,
         "members": access.workspace.memberships.select_related("user").order_by("user__email"),
-        "invitations": Invitation.pending().filter(workspace=access.workspace).order_by("-created_at"),
+        "invitations": invitations,
+        "already": already,
         "form": form,
         "roles": [(r, ROLE_HELP[r]) for r in Role],
         "role_choices": Role.choices,
@@ -124,6 +157,32 @@ def member_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResp
             messages.success(request, "Role changed.")
     except actions.ActionError as exc:
         messages.error(request, exc.message)
+    return redirect("members", slug=slug)
+
+
+@login_required
+@require_POST
+def resend_invitation(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+    access = workspace_access(request.user, slug, "members.manage")  # type: ignore[arg-type]
+    try:
+        invitation = actions.resend_invitation(access=access, invitation_id=invitation_id)
+    except actions.ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Invitation sent to {invitation.email} again, with a new link; the earlier link no longer works.")
+    return redirect("members", slug=slug)
+
+
+@login_required
+@require_POST
+def cancel_invitation(request: HttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+    access = workspace_access(request.user, slug, "members.manage")  # type: ignore[arg-type]
+    try:
+        invitation = actions.cancel_invitation(access=access, invitation_id=invitation_id)
+    except actions.ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Invitation of {invitation.email} cancelled; its link no longer works.")
     return redirect("members", slug=slug)
 
 
@@ -202,11 +261,52 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    """GET asks for confirmation (a page, so that it works without JavaScript); POST revokes."""
+    if request.method == "GET":
+        token = ApiToken.objects.filter(pk=token_id, user=request.user).first()  # type: ignore[misc]
+        if token is None:
+            raise Http404("no such token")
+        return render(request, "accounts/token_revoke.html", {"token": token})
     try:
         actions.revoke_api_token(user=request.user, token_id=token_id)  # type: ignore[arg-type]
-        messages.success(request, "Token revoked.")
+        messages.success(request, "Token revoked. Anything that used it can no longer reach the API.")
     except actions.ActionError as exc:
         messages.error(request, exc.message)
     return redirect("api-tokens")
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a link to choose a new password. The answer is the same whether or not the
+    address has an account; requests are throttled like sign-ins (throttle.reset_wait)."""
+    form = PasswordResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        wait = throttle.reset_wait(email, client_address(request))
+        if wait is not None:
+            form.add_error(None, wait.message)
+            response = render(request, "accounts/password_reset.html", {"form": form}, status=429)
+            response["Retry-After"] = str(wait.seconds)
+            return response
+        actions.request_password_reset(email=email)
+        return render(request, "accounts/password_reset.html", {"sent_to": email})
+    return render(request, "accounts/password_reset.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link in the e-mail: choose the new password, then continue signed in."""
+    user = actions.password_reset_user(uidb64=uidb64, token=token)
+    if user is None:
+        return render(request, "accounts/password_reset_confirm.html", {"invalid": True}, status=404)
+    form = NewPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.reset_password(uidb64=uidb64, token=token, password=form.cleaned_data["new_password1"])
+        except actions.ActionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Your new password is set, and you are signed in.")
+            return redirect("home")
+    return render(request, "accounts/password_reset_confirm.html", {"form": form}, status=400 if form.errors else 200)

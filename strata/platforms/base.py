@@ -102,6 +102,24 @@ class OutcomeUnknown(PlatformError):
     """The request may or may not have taken effect (a timeout after sending)."""
 
 
+# Connecting can fail in three ways a person tells apart and fixes differently (the address,
+# the network, the credentials); platforms/failures.py sorts the client libraries' errors into
+# the first two, each adapter raises the third when the server answered no.
+
+
+class AddressInvalid(PermanentError):
+    """The server's address cannot be used (a space in the host, a port out of range): nothing was sent."""
+
+
+class Unreachable(TransientError):
+    """The server could not be reached (its name does not resolve, nothing listens, no answer
+    in time, the TLS handshake failed): nothing was sent, and the credentials were not tried."""
+
+
+class CredentialsRefused(PermanentError):
+    """The server answered and refused the handle, password or token."""
+
+
 class Adapter(Protocol):
     name: str
     needs_secret: bool  # False where Strata itself is the platform (its own feed)

@@ -22,18 +22,22 @@ from atproto_client.request import Request
 
 from strata.platforms.base import (
     Credentials,
+    CredentialsRefused,
     Limits,
     OutcomeUnknown,
     Outgoing,
     Part,
     PermanentError,
+    PlatformError,
     Problem,
     Published,
     RateLimited,
     TransientError,
+    Unreachable,
     excerpt,
 )
 from strata.platforms.bluesky.text import MAX_BYTES, MAX_GRAPHEMES, find_facets, graphemes
+from strata.platforms.failures import check_address, connection_failure, no_answer
 
 POST = "app.bsky.feed.post"
 TIMEOUT = 20.0
@@ -100,16 +104,26 @@ class BlueskyAdapter:
         with _sessions_lock:
             if not fresh and key in _sessions:
                 return _sessions[key]
-        client = Client(base_url=credentials.service, request=Request(timeout=TIMEOUT))
+        check_address(credentials.service)
         try:
+            client = Client(base_url=credentials.service, request=Request(timeout=TIMEOUT))
             # Without an AppView the profile cannot be fetched; the PDS session is all we need.
             client.login(credentials.handle, credentials.secret, fetch_bsky_profile=False)
         except UnauthorizedError:
-            raise PermanentError("Bluesky refused the handle and app password; connect the channel again") from None
-        except (NetworkError, httpx.HTTPError) as exc:
-            raise TransientError(f"cannot reach {credentials.service}: {exc}") from None
+            raise CredentialsRefused("Bluesky refused the handle and app password; connect the channel again") from None
         except BadRequestError as exc:
-            raise PermanentError(f"Bluesky refused the sign-in: {_said(exc)}") from None
+            raise CredentialsRefused(f"Bluesky refused the sign-in: {_said(exc)}") from None
+        except RequestErrorBase as exc:
+            if exc.response is None:  # no answer at all: the network, said in plain words
+                raise _unreachable(exc, credentials.service) from None
+            if exc.response.status_code >= 500 or isinstance(exc, NetworkError):
+                raise TransientError(f"the server answered {_said(exc)}; try again later") from None
+            raise PermanentError(f"the server answered, but not as a Bluesky server ({_said(exc)}); check the address") from None
+        except Exception as exc:  # httpx's own errors, which atproto passes on unwrapped
+            failure = connection_failure(exc, credentials.service)
+            if failure is None:
+                raise
+            raise failure from None
         with _sessions_lock:
             _sessions[key] = client
         return client
@@ -183,7 +197,7 @@ class BlueskyAdapter:
         except BadRequestError as exc:
             raise PermanentError(f"Bluesky rejected the post: {_said(exc)}") from None
         except (NetworkError, httpx.HTTPError) as exc:
-            raise OutcomeUnknown(f"no answer from {credentials.service}: {exc}") from None
+            raise OutcomeUnknown(_lost(exc, credentials.service)) from None
         except RequestErrorBase as exc:
             raise TransientError(f"Bluesky answered {_said(exc)}") from None
         return self._published(credentials, refs, outgoing.keys)
@@ -216,7 +230,7 @@ class BlueskyAdapter:
                     return None
                 refs.append(found)
         except (NetworkError, httpx.HTTPError) as exc:
-            raise OutcomeUnknown(f"no answer from {credentials.service}: {exc}") from None
+            raise OutcomeUnknown(_lost(exc, credentials.service)) from None
         except RequestErrorBase as exc:
             raise TransientError(f"Bluesky answered {_said(exc)}") from None
         return self._published(credentials, refs, outgoing.keys)
@@ -224,6 +238,17 @@ class BlueskyAdapter:
     def _published(self, credentials: Credentials, refs: list[dict[str, str]], keys: tuple[str, ...]) -> Published:
         url = f"https://bsky.app/profile/{credentials.handle}/post/{keys[0]}"
         return Published(remote_id=refs[0]["uri"], url=url, remote_ids=tuple(r["uri"] for r in refs))
+
+
+def _unreachable(exc: BaseException, service: str) -> PlatformError:
+    return connection_failure(exc, service) or Unreachable(f"the server {excerpt(service, 80)} could not be reached")
+
+
+def _lost(exc: BaseException, service: str) -> str:
+    """A request that may have arrived: what the server answered, or what the network said."""
+    if isinstance(exc, RequestErrorBase) and exc.response is not None:
+        return f"Bluesky answered {_said(exc)}"
+    return no_answer(exc, service)
 
 
 def _forget(credentials: Credentials) -> None:

@@ -21,6 +21,7 @@ from atproto_client.exceptions import BadRequestError, NetworkError, RateLimitEx
 
 from strata.platforms.base import Credentials, PermanentError, RateLimited, TransientError
 from strata.platforms.bluesky.adapter import BlueskyAdapter, _forget, _retry_after, _said
+from strata.platforms.failures import connection_failure, no_answer
 from strata.platforms.reading import Heard, Incoming, pass_state
 
 PAGE = 50
@@ -111,7 +112,7 @@ def _call(credentials: Credentials, request: Callable[[], T]) -> T:
     except BadRequestError as exc:
         raise PermanentError(f"Bluesky refused to answer: {_said(exc)}") from None
     except (NetworkError, httpx.HTTPError) as exc:
-        raise TransientError(f"cannot reach {credentials.service}: {exc}") from None
+        raise connection_failure(exc, credentials.service) or TransientError(no_answer(exc, credentials.service)) from None
     except RequestErrorBase as exc:
         raise TransientError(f"Bluesky answered {_said(exc)}") from None
 

@@ -19,6 +19,7 @@ from mastodon import (
 
 from strata.platforms.base import (
     Credentials,
+    CredentialsRefused,
     Limits,
     OutcomeUnknown,
     Outgoing,
@@ -28,8 +29,10 @@ from strata.platforms.base import (
     Published,
     RateLimited,
     TransientError,
+    Unreachable,
     excerpt,
 )
+from strata.platforms.failures import check_address, connection_failure, no_answer
 from strata.platforms.mastodon.text import length
 
 DEFAULT_LIMIT = 500
@@ -83,12 +86,22 @@ class MastodonAdapter:
         return problems
 
     def verify(self, credentials: Credentials) -> str:
+        check_address(credentials.service)
         try:
             return str(self._client(credentials).account_verify_credentials()["acct"])
         except MastodonUnauthorizedError:
-            raise PermanentError("the instance refused the access token") from None
+            raise CredentialsRefused("the instance refused the access token") from None
         except MastodonNetworkError as exc:
-            raise TransientError(f"cannot reach {credentials.service}: {exc}") from None
+            failure = connection_failure(exc, credentials.service)
+            raise failure or Unreachable(f"the server {excerpt(credentials.service, 80)} could not be reached") from None
+        except MastodonServerError as exc:
+            raise TransientError(f"the instance failed ({_status(exc)}); try again later") from None
+        except MastodonNotFoundError as exc:
+            raise PermanentError(f"the server answered, but not as a Mastodon instance ({_reason(exc)}); check the address") from None
+        except MastodonAPIError as exc:
+            if _unreadable(exc):
+                raise PermanentError("the server answered, but not as a Mastodon instance (not JSON); check the address") from None
+            raise CredentialsRefused(f"the instance refused: {_reason(exc)}") from None
         except MastodonError as exc:
             raise PermanentError(f"the instance refused: {_reason(exc)}") from None
 
@@ -115,7 +128,7 @@ class MastodonAdapter:
         except MastodonNotFoundError as exc:
             raise PermanentError(f"the instance does not know this: {_reason(exc)}") from None
         except MastodonNetworkError as exc:
-            raise OutcomeUnknown(f"no answer from {credentials.service}: {exc}") from None
+            raise OutcomeUnknown(no_answer(exc, credentials.service)) from None
         except MastodonAPIError as exc:
             if _unreadable(exc):
                 # An answer that is not JSON says nothing about whether the status was made;

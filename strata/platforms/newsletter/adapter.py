@@ -14,7 +14,9 @@ from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from strata.platforms.base import (
+    AddressInvalid,
     Credentials,
+    CredentialsRefused,
     Limits,
     OutcomeUnknown,
     Outgoing,
@@ -23,8 +25,10 @@ from strata.platforms.base import (
     Problem,
     Published,
     TransientError,
+    Unreachable,
     excerpt,
 )
+from strata.platforms.failures import check_address, connection_failure
 
 TIMEOUT = 30
 
@@ -34,9 +38,10 @@ def _parse(service: str) -> tuple[str, str, int, str, bool, list[str]]:
         url = urlsplit(service)
         given_port = url.port  # ValueError for a port over 65535 or not a number
     except ValueError:
-        raise PermanentError(f"{excerpt(service)!r} is not a usable smtp:// address: check the host and the port (1 to 65535)") from None
+        raise AddressInvalid(f"{excerpt(service)!r} is not a usable smtp:// address: check the host and the port (1 to 65535)") from None
     if url.scheme not in ("smtp", "smtps") or not url.hostname:
-        raise PermanentError(f"{excerpt(service)!r} is not an smtp:// or smtps:// address")
+        raise AddressInvalid(f"{excerpt(service)!r} is not an smtp:// or smtps:// address")
+    check_address(service)
     query = parse_qs(url.query)
     to = [a for value in query.get("to", []) for a in value.split(",") if a]
     if not to:
@@ -71,9 +76,14 @@ class NewsletterAdapter:
             if user or credentials.secret:
                 server.login(user or credentials.handle, credentials.secret)
         except smtplib.SMTPAuthenticationError:
-            raise PermanentError("the mail server refused the login; connect the channel again") from None
+            raise CredentialsRefused("the mail server refused the login; connect the channel again") from None
+        except smtplib.SMTPNotSupportedError:
+            raise PermanentError("the mail server does not offer STARTTLS: use smtps:// or leave starttls out") from None
+        except smtplib.SMTPResponseException as exc:  # it answered, and said no
+            raise TransientError(f"the mail server {host}:{port} answered {exc.smtp_code}: {excerpt(exc.smtp_error)}") from None
         except (OSError, smtplib.SMTPException) as exc:
-            raise TransientError(f"cannot reach the mail server {host}:{port}: {exc}") from None
+            failure = connection_failure(exc, f"smtp://{host}:{port}")
+            raise failure or Unreachable(f"the mail server {host}:{port} could not be reached") from None
         return server, to
 
     def verify(self, credentials: Credentials) -> str:

@@ -11,6 +11,7 @@ import json
 import httpx
 
 from strata.platforms.base import (
+    AddressInvalid,
     Credentials,
     Limits,
     OutcomeUnknown,
@@ -21,9 +22,11 @@ from strata.platforms.base import (
     Published,
     RateLimited,
     TransientError,
+    Unreachable,
     excerpt,
     retry_after_header,
 )
+from strata.platforms.failures import check_address, connection_failure, no_answer
 
 TIMEOUT = 15.0
 
@@ -46,7 +49,8 @@ class WebhookAdapter:
 
     def verify(self, credentials: Credentials) -> str:
         if not credentials.service.startswith(("http://", "https://")):
-            raise PermanentError(f"{credentials.service!r} is not an http(s) address")
+            raise AddressInvalid(f"{excerpt(credentials.service, 80)!r} is not an http(s) address")
+        check_address(credentials.service)
         return credentials.service
 
     def publish(self, credentials: Credentials, outgoing: Outgoing) -> Published:
@@ -66,11 +70,12 @@ class WebhookAdapter:
         try:
             response = httpx.post(credentials.service, content=body, headers=headers, timeout=TIMEOUT)
         except httpx.InvalidURL:
-            raise PermanentError(f"{excerpt(credentials.service)!r} is not a usable address; connect the channel again") from None
-        except httpx.ConnectError as exc:
-            raise TransientError(f"cannot reach {credentials.service}: {exc}") from None
+            raise AddressInvalid(f"{excerpt(credentials.service)!r} is not a usable address; connect the channel again") from None
+        except httpx.ConnectError as exc:  # nothing was sent
+            failure = connection_failure(exc, credentials.service)
+            raise failure or Unreachable(f"the receiver {excerpt(credentials.service, 80)} could not be reached") from None
         except httpx.HTTPError as exc:
-            raise OutcomeUnknown(f"no answer from {credentials.service}: {exc}") from None
+            raise OutcomeUnknown(no_answer(exc, credentials.service)) from None
         if response.status_code == 429:
             raise RateLimited(
                 "the receiver asked to slow down (429)", retry_after=retry_after_header(response.headers.get("retry-after", ""))
