@@ -93,11 +93,11 @@ def test_build_a_plan_and_watch_the_review_improve(page: Page) -> None:
         },
     )
     page.goto("/w/acme/review/")
-    expect(page.locator("#findings")).to_contain_text("no strategy serves objective 'eu-awareness'")
+    expect(page.locator("#findings")).to_contain_text("No strategy serves objective 'eu-awareness'")
     before = score(page)
     add(page, "strategies", {"id": "permission-asset", "statement": "Build a permission asset"}, checks=("eu-awareness",))
     page.goto("/w/acme/review/")
-    expect(page.locator("#findings")).not_to_contain_text("no strategy serves objective 'eu-awareness'")
+    expect(page.locator("#findings")).not_to_contain_text("No strategy serves objective 'eu-awareness'")
     assert before < score(page)
     # the filter narrows the findings in place (htmx), and the address follows
     page.goto("/w/acme/review/")
@@ -113,6 +113,11 @@ def test_a_form_error_is_shown_beside_its_field(page: Page) -> None:
     page.locator("#f-kpi\\.metric").fill("followers")
     page.locator("#f-kpi\\.target").fill("many")
     page.get_by_role("button", name="Save objective").click()
+    # the summary at the top takes focus, and each of its links takes focus to its field
+    summary = page.get_by_role("alert").filter(has_text="2 problems to fix")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name=re.compile("^KPI › Target")).click()
+    expect(page.locator("#f-kpi\\.target")).to_be_focused()
     expect(page.locator("#err-id")).to_contain_text("is not a valid id")
     expect(page.locator("#err-kpi\\.target")).to_contain_text("expected a number")
     expect(page.locator("#f-id")).to_have_attribute("aria-invalid", "true")

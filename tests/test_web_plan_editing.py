@@ -117,7 +117,7 @@ def test_renaming_an_element_that_others_use_is_refused_with_where_it_is_used(cl
 def test_deleting_an_element_that_others_use_is_refused(client_for: Callable[[str], Client]) -> None:
     client = client_for("owner")
     response = client.post("/w/acme/plan/strategies/permission-asset/delete/", follow=True)
-    assert "still used by content.pillars[routes]" in response.content.decode()
+    assert "still used by Pillar &#x27;routes&#x27;" in response.content.decode()  # in the forms' words, not the file's
     assert any(s.id == "permission-asset" for s in plan_of().strategies)
 
 
@@ -200,3 +200,30 @@ def test_gaps_in_a_whole_list_show_on_that_list_and_the_review_links_there(clien
     assert "the plan has no response rules" not in client.get("/w/acme/plan/channels/").content.decode()
     review = client.get("/w/acme/review/?code=response_plan.missing").content.decode()
     assert 'href="/w/acme/plan/rules/"' in review
+
+
+def test_a_failed_save_lists_its_problems_at_the_top_each_linked_to_its_field(client_for: Callable[[str], Client]) -> None:
+    response = client_for("owner").post(
+        "/w/acme/plan/objectives/new/",
+        {"id": "Bad Id", "kind": "leads", "statement": "Demo rides", "kpi.metric": "x", "kpi.target": "lots"},
+    )
+    html = response.content.decode()
+    summary = html[html.index("data-error-summary") : html.index("</div>", html.index("data-error-summary"))]
+    assert 'role="alert"' in html[html.index('<div class="error-summary"') : html.index("data-error-summary")]
+    assert "2 problems to fix" in summary
+    assert summary.index('href="#f-id"') < summary.index('href="#f-kpi.target"')  # in the form's order
+    assert "KPI › Target: expected a number" in summary
+    assert 'id="f-id" name="id" value="Bad Id" required aria-invalid="true" aria-describedby="err-id help-id"' in html
+
+
+def test_a_problem_inside_a_group_of_fields_shows_beside_the_group(client_for: Callable[[str], Client]) -> None:
+    response = client_for("owner").post(
+        "/w/acme/plan/audiences/new/", {"id": "bike-shops", "description": "Bike shops", "presence.bluesky": "many"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert '<div class="field-error" id="err-presence">bluesky: expected' in html
+    assert "1 problem to fix" in html
+    assert '<a href="#f-presence">Where they are › bluesky: expected' not in html  # the group is named once
+    assert '<a href="#f-presence">Where they are: bluesky: expected' in html
+    assert 'aria-invalid="true" aria-describedby="err-presence"' in html

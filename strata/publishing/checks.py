@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.timezone import now
 
 from strata.publishing.mix import WINDOW
 from strata.publishing.models import Post, Variant
 from strata.publishing.planlink import PlanLink
 from strata.publishing.similarity import similar_pairs
+from strata.strategy.refs import fixed_at, ref_resolver
 from strata.strategy.review.registry import Issue, ReviewContext, check
 
 LIVE = (Post.State.APPROVED, Post.State.SCHEDULED, Post.State.PUBLISHED, Post.State.UNCONFIRMED)
@@ -26,6 +29,21 @@ def _posts(ctx: ReviewContext) -> list[Post]:
             .prefetch_related("variants")
         )
     return ctx.cache["posts"]  # type: ignore[no-any-return]
+
+
+@ref_resolver("post")
+def post_url(slug: str, ident: str) -> str | None:
+    """A finding about a post ("post:12", or "post:12@channel") is fixed on the post's page."""
+    number = ident.split("@")[0]
+    return reverse("post-detail", args=[slug, int(number)]) if number.isascii() and number.isdigit() else None
+
+
+@fixed_at("calendar.mix_drift")
+@fixed_at("calendar.cadence_not_met")
+def channel_calendar_url(slug: str, ref: str) -> str | None:
+    """A channel's mix and cadence are fixed by moving and scheduling posts: its calendar."""
+    kind, _, channel_id = ref.partition(":")
+    return f"{reverse('calendar', args=[slug])}?{urlencode({'channel': channel_id})}" if kind == "channel" and channel_id else None
 
 
 @check(
@@ -144,5 +162,5 @@ def cadence_not_met(ctx: ReviewContext) -> Iterator[Issue]:
         if wanted and counts[channel.id] < wanted:
             yield (
                 f"channel:{channel.id}",
-                f"'{channel.id}' has {counts[channel.id]} posts in the next 7 days; the plan's cadence is {wanted:g} a week",
+                f"'{channel.id}' has {counts[channel.id]} post{'' if counts[channel.id] == 1 else 's'} in the next 7 days; the plan's cadence is {wanted:g} a week",
             )

@@ -155,4 +155,17 @@ def put_section(*, workspace: Workspace, author: User | None, section: str, valu
     else:  # pragma: no cover - callers pass fixed names
         raise ValueError(section)
     plan = _validated(data, section)
+    if section == "content.mix":
+        _whole(plan.content.mix.social, plan.content.mix.promotional)
     return save_plan(workspace=workspace, plan=plan, author=author, source=PlanRevision.Source.WEB, summary=f"changed {section}")
+
+
+def _whole(social: float, promotional: float) -> None:
+    """The two shares split one whole. A plan file may still say otherwise (the review reports
+    it), but an edit of the mix alone is refused rather than stored wrong."""
+    total = social + promotional
+    if abs(total - 1) > 1e-6:
+        raise ActionError(
+            f"social {social * 100:g} % + promotional {promotional * 100:g} % = {total * 100:g} %: the shares must add up to 100 %",
+            field="social",
+        )

@@ -173,20 +173,34 @@ _INDEX = re.compile(r"\[[^\]]*\]")
 _MISSING = re.compile(r"missing required key '([a-z_]+)'")
 
 
+def shown_names(kind_name: str) -> set[str]:
+    """The names the form shows errors beside: every field, and each part of a KPI."""
+    names = {f.name for f in FIELDS[kind_name]}
+    return names | {f"{f.name}.{sub}" for f in FIELDS[kind_name] if f.type == "kpi" for sub in f.subfields}
+
+
 def split_errors(
-    kind: ElementKind, element_id: str | None, position: int, errors: list[PlanError]
+    kind: ElementKind, element_id: str | None, position: int, errors: list[PlanError], plan: PlanDocument | None = None
 ) -> tuple[dict[str, list[str]], list[str]]:
-    """Errors about this element by form field name ("kpi.target", "serves"); the rest as general errors."""
+    """Errors about this element by form field name ("kpi.target", "serves"); the rest as general
+    errors, their paths in the forms' words. An error inside a field shown as one group
+    ("presence.bluesky", "responsible.person") goes beside the group, naming the part."""
+    from strata.strategy.wording import in_form_words, path_label  # wording reads FIELDS from here
+
     prefix = ".".join(kind.path)
     own = {f"{prefix}[{element_id}]", f"{prefix}[{position}]"}
+    shown = shown_names(kind.name)
     by_field: dict[str, list[str]] = {}
     general: list[str] = []
     for error in errors:
         head, _, rest = error.path.partition("].")
         if f"{head}]" in own and rest:
             name = _INDEX.sub("", rest)
-            by_field.setdefault(name, []).append(error.message)
-            top = name.split(".")[0]
+            message = error.message
+            top, _, part = name.partition(".")
+            if name not in shown and top in shown:
+                name, message = top, f"{part.replace('_', ' ')}: {message}" if part else message
+            by_field.setdefault(name, []).append(message)
             if top != name:
                 by_field.setdefault(top, [])
         elif error.path in own and (missing := _MISSING.match(error.message)):
@@ -194,5 +208,6 @@ def split_errors(
         elif error.path in own:
             general.append(error.message)
         else:
-            general.append(f"{error.path}: {error.message}" if error.path else error.message)
+            message = in_form_words(error.message, plan)
+            general.append(f"{path_label(error.path, plan)}: {message}" if error.path else message)
     return by_field, general

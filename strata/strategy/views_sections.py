@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.contrib import messages
@@ -12,13 +13,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from strata.accounts.actions import ActionError
 from strata.accounts.forms import TIMEZONES
 from strata.strategy import actions
+from strata.strategy.form_errors import summary
 from strata.strategy.models import PlanRevision
 from strata.strategy.plan.dump import dump_plan
 from strata.strategy.plan.errors import PlanInvalid
 from strata.strategy.plan.loader import MAX_BYTES, too_large
 from strata.strategy.plan.schema import PlanDocument, schema_choices
+from strata.strategy.refs import finding_url, section_refs
+from strata.strategy.review.registry import run_review
+from strata.strategy.settings_parts import render_parts
 from strata.strategy.store import current_plan
 from strata.strategy.views import _access
+from strata.strategy.wording import SECTION_LABELS, in_form_words
 
 SECTIONS = {
     "governance": ("Governance", "governance", "plan.edit"),
@@ -33,6 +39,25 @@ def _text(value: str | None) -> str | None:
     return value or None
 
 
+def _share(text: str | None) -> str | float | None:
+    """A share as every screen shows it, "80%" or "80" (a number above 1 is a percentage), or
+    as the plan file writes it, "0.8". Anything else goes on as typed, for the schema to refuse."""
+    value = _text(text)
+    if value is None:
+        return None
+    try:
+        number = float(value.removesuffix("%").strip().replace(",", "."))
+    except ValueError:
+        return value
+    if not math.isfinite(number):
+        return value
+    return number / 100 if value.endswith("%") or number > 1 else number
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:g}%"
+
+
 def _section_value(section: str, post: Any) -> dict[str, Any]:
     if section == "governance":
         value: dict[str, Any] = {k: v for k in ("driver", "ringleader") if (v := _text(post.get(k)))}
@@ -41,7 +66,7 @@ def _section_value(section: str, post: Any) -> dict[str, Any]:
             value["budget"] = budget
         return value
     if section == "mix":
-        return {k: v for k in ("social", "promotional") if (v := _text(post.get(k)))}
+        return {k: share for k in ("social", "promotional") if (share := _share(post.get(k))) is not None}
     if section == "measurement":
         return {
             "reports": [{"kind": kind, "to": post.getlist(f"{kind}.to")} for kind in ("monthly", "six_month") if post.get(f"{kind}.on")]
@@ -57,7 +82,7 @@ def _section_values(section: str, plan: PlanDocument) -> dict[str, Any]:
             values.update({"budget.amount": f"{g.budget.amount:g}", "budget.currency": g.budget.currency, "budget.per": g.budget.per})
         return values
     if section == "mix":
-        return {"social": f"{plan.content.mix.social:g}", "promotional": f"{plan.content.mix.promotional:g}"}
+        return {"social": _percent(plan.content.mix.social), "promotional": _percent(plan.content.mix.promotional)}
     if section == "measurement":
         values = {}
         for report in plan.measurement.reports:
@@ -75,7 +100,6 @@ def section(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     access = _access(request, slug, "plan.view" if name != "workspace" else permission)
     current = current_plan(access.workspace)
     errors: dict[str, list[str]] = {}
-    general: list[str] = []
     status = 200
     values = _section_values(name, current.plan)
     if request.method == "POST":
@@ -85,22 +109,34 @@ def section(request: HttpRequest, slug: str, name: str) -> HttpResponse:
         except actions.ElementInvalid as exc:
             for error in exc.errors:
                 field = error.path.removeprefix(path).lstrip(".").split("[")[0] or "_"
-                errors.setdefault(field, []).append(error.message)
+                errors.setdefault(field, []).append(in_form_words(error.message, current.plan))
             status = 422
             values = {k: (request.POST.getlist(k) if k.endswith(".to") else request.POST.get(k)) for k in request.POST}
         except ActionError as exc:
-            general.append(exc.message)
+            errors.setdefault(exc.field or "_", []).append(exc.message)
             status = exc.status
+            values = {k: (request.POST.getlist(k) if k.endswith(".to") else request.POST.get(k)) for k in request.POST}
         else:
             messages.success(request, f"Saved {title.lower()}.")
             return redirect("plan-section", slug=slug, name=name)
+    labels = SECTION_LABELS[path]
+    refs = section_refs(name)
+    findings = run_review(current.plan, workspace_id=access.workspace.pk).findings if refs else []
     context = {
         "access": access,
         "name": name,
         "title": title,
         "values": values,
         "errors": errors,
-        "general": general,
+        "problems": summary(
+            errors,
+            [],
+            label=lambda field: labels.get(field, field),
+            order=list(labels),
+            target=lambda field: {"reports": "f-monthly.on", "budget": "f-budget.amount"}.get(field, f"f-{field}"),
+        ),
+        "findings": [(f, finding_url(slug, f)) for f in findings if f.ref in refs],
+        "parts": render_parts(access, request) if name == "workspace" else [],
         "people": current.plan.people,
         "stakeholders": current.plan.governance.stakeholders,
         "choices": schema_choices(),

@@ -30,7 +30,18 @@ class Finding:
     severity: Severity
     ref: str  # "objective:eu-awareness", or a section name such as "governance"
     message: str
-    fix: str
+    fix: str  # in the plan file's words: the CLI, the API and the plan file page
+    form_fix: str = field(default="", compare=False)  # the same advice as the web forms name things
+
+    def __post_init__(self) -> None:
+        if not self.form_fix:
+            object.__setattr__(self, "form_fix", self.fix)
+
+    @property
+    def title(self) -> str:
+        """The check's title in words ("objective has no target"), for a badge on a page."""
+        check = REGISTRY.get(self.code)
+        return check.title if check else self.code
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "severity": self.severity, "ref": self.ref, "message": self.message, "fix": self.fix}
@@ -61,6 +72,7 @@ class Check:
     run: Callable[[ReviewContext], Iterable[Issue]]
     examines: Callable[[ReviewContext], Sized | int] | None  # None: the plan as a whole
     needs_workspace: bool = False
+    form_fix: str = ""  # `fix` as the web forms name the fields; empty when `fix` already does
 
 
 REGISTRY: dict[str, Check] = {}
@@ -75,11 +87,12 @@ def check(
     fix: str,
     examines: Callable[[ReviewContext], Sized | int] | None = None,
     needs_workspace: bool = False,
+    form_fix: str = "",
 ) -> Callable[[Callable[[ReviewContext], Iterable[Issue]]], Callable[[ReviewContext], Iterable[Issue]]]:
     def register(func: Callable[[ReviewContext], Iterable[Issue]]) -> Callable[[ReviewContext], Iterable[Issue]]:
         if code in REGISTRY and REGISTRY[code].run is not func:
             raise ValueError(f"two strategy checks share the code {code!r}")
-        REGISTRY[code] = Check(code, severity, title, why, fix, func, examines, needs_workspace)
+        REGISTRY[code] = Check(code, severity, title, why, fix, func, examines, needs_workspace, form_fix)
         return func
 
     return register
@@ -113,7 +126,14 @@ def run_review(plan: PlanDocument, *, today: dt.date | None = None, workspace_id
         if registered.needs_workspace and workspace_id is None:
             continue
         found = [
-            Finding(registered.code, registered.severity, issue[0], issue[1], issue[2] if len(issue) == 3 else registered.fix)
+            Finding(
+                registered.code,
+                registered.severity,
+                issue[0],
+                issue[1],
+                issue[2] if len(issue) == 3 else registered.fix,
+                "" if len(issue) == 3 else registered.form_fix,
+            )
             for issue in registered.run(ctx)
         ]
         if not found:

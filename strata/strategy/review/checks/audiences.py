@@ -25,6 +25,7 @@ def no_audiences(ctx: ReviewContext) -> Iterator[Issue]:
     title="Audience with no known presence",
     why="Without knowing where an audience is, channels are chosen by habit instead of by evidence.",
     fix="Under presence, estimate how many of them each platform reaches.",
+    form_fix="Under “Where they are”, estimate how many of them each platform reaches.",
     examines=lambda ctx: ctx.plan.audiences,
 )
 def no_presence(ctx: ReviewContext) -> Iterator[Issue]:
@@ -39,6 +40,7 @@ def no_presence(ctx: ReviewContext) -> Iterator[Issue]:
     title="Audience with no desired action",
     why="If you do not know what you want people to do, you cannot ask them to do it or count whether they did.",
     fix="Set desired_action: share, promote, like, buy, ask…",
+    form_fix="Fill in “What they should do”: share, promote, like, buy, ask…",
     examines=lambda ctx: ctx.plan.audiences,
 )
 def no_desired_action(ctx: ReviewContext) -> Iterator[Issue]:
@@ -53,6 +55,7 @@ def no_desired_action(ctx: ReviewContext) -> Iterator[Issue]:
     title="Audience with nothing in it for them",
     why="People act for their own reasons; without one, the desired action will not happen.",
     fix="Set motivation: what is in it for them.",
+    form_fix="Fill in “What is in it for them”.",
     examines=lambda ctx: ctx.plan.audiences,
 )
 def no_motivation(ctx: ReviewContext) -> Iterator[Issue]:

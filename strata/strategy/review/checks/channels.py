@@ -38,6 +38,7 @@ def no_channels(ctx: ReviewContext) -> Iterator[Issue]:
     title="Channel with no primary purpose",
     why="A profile without a purpose gets a bit of everything and serves nobody well.",
     fix="Choose exactly one purpose: branding, promoting_products, educating, driving_traffic, customer_service or communicating_with_clients.",
+    form_fix="Choose exactly one “Primary purpose” for the channel.",
     examines=lambda ctx: ctx.plan.channels,
 )
 def no_purpose(ctx: ReviewContext) -> Iterator[Issue]:
@@ -66,6 +67,7 @@ def no_audience(ctx: ReviewContext) -> Iterator[Issue]:
     title="Channel nobody is responsible for",
     why="Unattended profiles collect unanswered questions in public.",
     fix="Under responsible, name who looks after the channel on which days (the conversation calendar).",
+    form_fix="Under “Who is responsible on which days”, tick who looks after the channel on which days (the conversation calendar).",
     examines=lambda ctx: ctx.plan.channels,
 )
 def no_one_responsible(ctx: ReviewContext) -> Iterator[Issue]:
@@ -95,6 +97,7 @@ def platform_without_audience(ctx: ReviewContext) -> Iterator[Issue]:
     title="Channel whose worth cannot be judged",
     why="Without the effort a channel takes and the people it reaches, nobody can tell whether it is worth keeping.",
     fix="Set effort_hours_per_week, and estimate the presence of its audiences on its platform.",
+    form_fix="Fill in “Effort (hours a week)”, and estimate under the audiences’ “Where they are” how many of them are on its platform.",
     examines=lambda ctx: ctx.plan.channels,
 )
 def effort_unknown(ctx: ReviewContext) -> Iterator[Issue]:

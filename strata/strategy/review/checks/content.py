@@ -41,6 +41,7 @@ def serves_no_strategy(ctx: ReviewContext) -> Iterator[Issue]:
     title="Mix target that does not add up",
     why="The social and promotional shares split one whole; if they do not add up, the target means nothing.",
     fix="Make content.mix.social + content.mix.promotional equal 1 (for example 0.8 and 0.2).",
+    form_fix="Make the social share and the promotional share add up to 100 % (for example 80 % and 20 %).",
 )
 def mix_not_whole(ctx: ReviewContext) -> Iterator[Issue]:
     mix = ctx.plan.content.mix
@@ -54,6 +55,7 @@ def mix_not_whole(ctx: ReviewContext) -> Iterator[Issue]:
     title="More promotion than 20 %",
     why="Followers came for the conversation; past one post in five that sells, they stop listening.",
     fix="Lower content.mix.promotional to 0.2 or less.",
+    form_fix="Lower the promotional share to 20 % or less.",
 )
 def mix_too_promotional(ctx: ReviewContext) -> Iterator[Issue]:
     if ctx.plan.content.mix.promotional > MAX_PROMOTIONAL + 1e-9:

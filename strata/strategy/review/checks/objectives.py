@@ -19,6 +19,7 @@ def _served_objectives(ctx: ReviewContext) -> set[str]:
     title="No goals",
     why="Social media must serve the company's goals; without them, objectives have nothing to align with.",
     fix="Write the corporate or department goals that social media must serve under goals.",
+    form_fix="Add the corporate or department goals that social media must serve (Goals).",
 )
 def no_goals(ctx: ReviewContext) -> Iterator[Issue]:
     if not ctx.plan.goals:
@@ -72,6 +73,7 @@ def no_kpi(ctx: ReviewContext) -> Iterator[Issue]:
     title="KPI with no target",
     why="A metric without a target is a number to watch, not an objective.",
     fix="Set kpi.target to the value the metric must reach.",
+    form_fix="Fill in KPI › Target: the value the metric must reach.",
     examines=lambda ctx: ctx.plan.objectives,
 )
 def no_target(ctx: ReviewContext) -> Iterator[Issue]:
@@ -86,6 +88,7 @@ def no_target(ctx: ReviewContext) -> Iterator[Issue]:
     title="KPI with no baseline",
     why="Without a baseline, progress towards the target cannot be shown.",
     fix="Set kpi.baseline to today's value of the metric.",
+    form_fix="Fill in KPI › Baseline: today's value of the metric.",
     examines=lambda ctx: ctx.plan.objectives,
 )
 def no_baseline(ctx: ReviewContext) -> Iterator[Issue]:
@@ -100,6 +103,7 @@ def no_baseline(ctx: ReviewContext) -> Iterator[Issue]:
     title="KPI with no deadline",
     why="A target with no date is never late, so it is never urgent.",
     fix="Set kpi.deadline to the date by which the target must be reached.",
+    form_fix="Fill in KPI › Deadline: the date by which the target must be reached.",
     examines=lambda ctx: ctx.plan.objectives,
 )
 def no_deadline(ctx: ReviewContext) -> Iterator[Issue]:
@@ -129,6 +133,7 @@ def deadline_passed(ctx: ReviewContext) -> Iterator[Issue]:
     title="Objective with no owner",
     why="What everybody owns, nobody does.",
     fix="Set the objective's owner to a person id.",
+    form_fix="Choose the objective's owner.",
     examines=lambda ctx: ctx.plan.objectives,
 )
 def no_owner(ctx: ReviewContext) -> Iterator[Issue]:
@@ -143,6 +148,7 @@ def no_owner(ctx: ReviewContext) -> Iterator[Issue]:
     title="Objective aligned with no goal",
     why="An objective that serves no corporate goal is hard to defend when budgets are cut.",
     fix="Set aligns_with to the goal this objective serves.",
+    form_fix="Choose the goal this objective is aligned with (“Aligned with goal”).",
     examines=lambda ctx: ctx.plan.objectives,
 )
 def no_goal(ctx: ReviewContext) -> Iterator[Issue]:
@@ -157,6 +163,7 @@ def no_goal(ctx: ReviewContext) -> Iterator[Issue]:
     title="Objective that no strategy serves",
     why="An objective with no plan of action behind it will be met by luck or not at all.",
     fix="Add a strategy that serves this objective, or add it to an existing strategy's serves list.",
+    form_fix="Add a strategy that serves this objective, or tick it under “Serves objectives” of an existing strategy.",
     examines=lambda ctx: ctx.plan.objectives,
 )
 def no_strategy(ctx: ReviewContext) -> Iterator[Issue]:

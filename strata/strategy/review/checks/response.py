@@ -13,6 +13,7 @@ from strata.strategy.review.registry import Issue, ReviewContext, check
     title="No response plan",
     why="Social media is a conversation; without a plan, replies depend on who happens to look.",
     fix="Add response_plan rules: when (sentiment, intent, channel, keywords), what to do, who, and within how long.",
+    form_fix="Add rules to the response plan: when a message… (sentiment, intent, channel, keywords), what to do, who, and within how long.",
 )
 def missing(ctx: ReviewContext) -> Iterator[Issue]:
     if not ctx.plan.response_plan:
@@ -25,6 +26,7 @@ def missing(ctx: ReviewContext) -> Iterator[Issue]:
     title="No rule for negative comments",
     why="Negative comments come first: unanswered, they grow in public.",
     fix="Add a rule for sentiment: negative (or intent: complaint), with a short SLA.",
+    form_fix="Add a rule for negative messages (sentiment negative, or intent complaint), with a short SLA.",
 )
 def no_negative_rule(ctx: ReviewContext) -> Iterator[Issue]:
     rules = ctx.plan.response_plan
@@ -38,6 +40,7 @@ def no_negative_rule(ctx: ReviewContext) -> Iterator[Issue]:
     title="Rule with no SLA",
     why="A reply with no due time is a reply that can wait forever.",
     fix="Set within: how soon the reply is due (30m, 4h, 1d).",
+    form_fix="Fill in “Within (SLA)”: how soon the reply is due (30m, 4h, 1d).",
     examines=lambda ctx: ctx.plan.response_plan,
 )
 def no_sla(ctx: ReviewContext) -> Iterator[Issue]:
@@ -52,6 +55,7 @@ def no_sla(ctx: ReviewContext) -> Iterator[Issue]:
     title="Rule with nobody assigned",
     why="Messages that match a rule nobody owns wait for whoever notices them.",
     fix="Set assign_to to the person who answers these messages.",
+    form_fix="Choose under “Assign to” the person who answers these messages.",
     examines=lambda ctx: ctx.plan.response_plan,
 )
 def no_assignee(ctx: ReviewContext) -> Iterator[Issue]:
