@@ -10,8 +10,10 @@ from strata.strategy.plan.schema import PlanDocument
 from strata.strategy.review.registry import Finding, Review
 from strata.xmltext import xml_text
 
-NODE_W, NODE_H, COL_GAP, ROW_GAP, TOP = 180, 46, 60, 12, 40
+NODE_W, NODE_H, COL_GAP, ROW_GAP, TOP = 180, 76, 60, 14, 44
 MAX_PER_COLUMN = 60
+LINE_CHARS = 22  # of a label line at 12 px in a node
+MAX_LINES = 3  # then an ellipsis; the link's name has the whole label
 
 
 @dataclass
@@ -30,15 +32,41 @@ class Node:
 
     @property
     def aria(self) -> str:
-        kind, _, ident = self.ref.partition(":")
+        """The link's name: what the node shows (its label and ref) first, then its findings."""
+        shown = " ".join(self.lines)
+        name = f"{shown} {self.ref}" + (f" ({self.label})" if shown != self.label else "")
         if not self.findings:
-            return xml_text(f"{kind} {ident}: no problems")
+            return xml_text(f"{name}: no problems")
+        count = f"{len(self.findings)} finding{'' if len(self.findings) == 1 else 's'}"
         # Findings quote what members typed; the map is SVG, which cannot carry every character.
-        return xml_text(f"{kind} {ident}: {len(self.findings)} finding(s): " + "; ".join(f.message for f in self.findings))
+        return xml_text(f"{name}: {count}: " + "; ".join(f.message for f in self.findings))
 
     @property
-    def short(self) -> str:
-        return self.label if len(self.label) <= 21 else self.label[:20] + "…"
+    def lines(self) -> list[str]:
+        """The label in at most MAX_LINES lines of LINE_CHARS, broken between words where it can be."""
+        words, lines, line = self.label.split(), [], ""
+        for word in words:
+            while len(word) > LINE_CHARS:  # a word longer than a line is broken where it must
+                if line:
+                    lines.append(line)
+                    line = ""
+                lines.append(word[:LINE_CHARS])
+                word = word[LINE_CHARS:]
+            if line and len(line) + 1 + len(word) > LINE_CHARS:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        if line:
+            lines.append(line)
+        if len(lines) > MAX_LINES:
+            lines = [*lines[: MAX_LINES - 1], lines[MAX_LINES - 1][: LINE_CHARS - 1].rstrip() + "…"]
+        return lines
+
+    @property
+    def placed_lines(self) -> list[tuple[int, str]]:
+        """(y, text) of each label line, 15 px apart."""
+        return [(self.y + 18 + 15 * index, text) for index, text in enumerate(self.lines)]
 
 
 @dataclass
