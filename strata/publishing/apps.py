@@ -6,5 +6,6 @@ class PublishingConfig(AppConfig):
     label = "publishing"
 
     def ready(self) -> None:
-        # The calendar's checks join the strategy review; strategy never imports publishing.
-        from strata.publishing import checks  # noqa: F401
+        # The calendar's checks join the strategy review, "Needs a person" the overview's
+        # panels, and the publishing settings the settings page; strategy never imports publishing.
+        from strata.publishing import checks, panels, settings_page  # noqa: F401

@@ -28,6 +28,9 @@ class PlanRevision(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices)
     summary = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
+    # The review's score while this revision was the plan (the overview's trend): kept by
+    # strategy/health.py, empty until first reviewed there.
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar[list[Any]] = [

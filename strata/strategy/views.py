@@ -14,13 +14,17 @@ from django.views.decorators.http import require_POST
 
 from strata.accounts.actions import ActionError
 from strata.accounts.scoping import Access, workspace_access
-from strata.strategy import actions
+from strata.strategy import actions, health
 from strata.strategy.editor import FIELDS, element_from_form, split_errors
-from strata.strategy.elements import KIND_BY_REF, KINDS, ElementKind
+from strata.strategy.elements import KINDS, ElementKind
+from strata.strategy.form_errors import summary
+from strata.strategy.panels import render_panels
 from strata.strategy.plan.schema import PLATFORMS, WEEKDAYS, PlanDocument, schema_choices
+from strata.strategy.refs import finding_url
 from strata.strategy.review.registry import REGISTRY, Review, run_review
 from strata.strategy.store import current_plan
 from strata.strategy.strategy_map import build_map
+from strata.strategy.wording import field_label, in_form_words
 
 
 def _access(request: HttpRequest, slug: str, permission: str = "plan.view") -> Access:
@@ -31,20 +35,6 @@ def _kind(name: str) -> ElementKind:
     if name not in KINDS:
         raise Http404("no such part of the plan")
     return KINDS[name]
-
-
-def ref_url(slug: str, ref: str) -> str:
-    """Where a finding's ref is fixed: an element's editor or a section's page."""
-    kind, _, ident = ref.partition(":")
-    if ident and kind in KIND_BY_REF:
-        return reverse("element-edit", args=[slug, KIND_BY_REF[kind].name, ident])
-    section = {"governance": "governance", "content.mix": "mix", "measurement": "measurement"}.get(ref)
-    if section:
-        return reverse("plan-section", args=[slug, section])
-    listing = next((k for k in KINDS.values() if k.section == ref), None)
-    if listing is not None:
-        return reverse("element-list", args=[slug, listing.name])
-    return reverse("plan-review", args=[slug])
 
 
 def _score_class(score: int) -> str:
@@ -61,7 +51,8 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     access = _access(request, slug)
     plan, revision, review = _review(access)
     counts = [(kind, len(kind.of(plan))) for kind in KINDS.values()]
-    top = [(f, ref_url(slug, f.ref)) for f in review.findings[:6]]
+    top = [(f, finding_url(slug, f)) for f in review.findings[:6]]
+    points = health.scores(access.workspace, revision, review.score) if revision else []
     return render(
         request,
         "strategy/overview.html",
@@ -73,6 +64,8 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "counts": counts,
             "top": top,
             "score_class": _score_class(review.score),
+            "trend": health.trend(points),
+            "panels": render_panels(access, request),
         },
     )
 
@@ -93,7 +86,7 @@ def review_page(request: HttpRequest, slug: str) -> HttpResponse:
         "severity": severity,
         "code": code,
         "codes": codes,
-        "rows": [(f, ref_url(slug, f.ref)) for f in page.object_list],
+        "rows": [(f, finding_url(slug, f)) for f in page.object_list],
         "score_class": _score_class(review.score),
         "checks": REGISTRY,
     }
@@ -106,7 +99,7 @@ def strategy_map(request: HttpRequest, slug: str) -> HttpResponse:
     access = _access(request, slug)
     plan, _, review = _review(access)
     drawing = build_map(plan, review, lambda kind, ident: reverse("element-edit", args=[slug, kind, ident]))
-    sections = [(f, ref_url(slug, f.ref)) for f in drawing.section_findings]
+    sections = [(f, finding_url(slug, f)) for f in drawing.section_findings]
     return render(request, "strategy/map.html", {"access": access, "map": drawing, "sections": sections})
 
 
@@ -128,7 +121,7 @@ def element_list(request: HttpRequest, slug: str, kind_name: str) -> HttpRespons
             "kind": kind,
             "rows": rows,
             "summary_fields": list(summary)[1:3],
-            "section_findings": [(f, ref_url(slug, f.ref)) for f in review.findings if kind.section and f.ref == kind.section],
+            "section_findings": [(f, finding_url(slug, f)) for f in review.findings if kind.section and f.ref == kind.section],
         },
     )
 
@@ -149,7 +142,7 @@ def _element_context(
         "fields": FIELDS[kind.name],
         "values": values,
         "errors": errors,
-        "general": general,
+        "problems": summary(errors, general, label=lambda name: field_label(kind.name, name), order=[f.name for f in FIELDS[kind.name]]),
         "options": options,
         "platforms": PLATFORMS,
         "weekdays": WEEKDAYS,
@@ -214,7 +207,7 @@ def element_edit(request: HttpRequest, slug: str, kind_name: str, element_id: st
             )
         except actions.ElementInvalid as exc:
             position = next((i for i, e in enumerate(items) if e.id == element_id), len(items))
-            errors, general = split_errors(kind, element.get("id"), position, exc.errors)
+            errors, general = split_errors(kind, element.get("id"), position, exc.errors, current.plan)
             status = 422
         except ActionError as exc:
             if exc.field:
@@ -248,7 +241,7 @@ def element_delete(request: HttpRequest, slug: str, kind_name: str, element_id: 
     try:
         actions.delete_element(workspace=access.workspace, author=access.user, kind=kind, element_id=element_id)
     except ActionError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, in_form_words(exc.message, current_plan(access.workspace).plan))
         return redirect("element-edit", slug=slug, kind_name=kind.name, element_id=element_id)
     messages.success(request, f"Removed {kind.singular} {element_id}.")
     return redirect("element-list", slug=slug, kind_name=kind.name)
