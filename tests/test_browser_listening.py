@@ -127,7 +127,7 @@ def test_open_the_page_filter_it_and_correct_a_label_in_place(
     page.screenshot(path=str(SHOTS / "listening-1280-full.png"), full_page=True)
 
     # a topic, then a filter: the results change in place and the address follows
-    page.locator("nav.tabs").get_by_role("link", name="brand", exact=True).click()
+    page.locator("nav.tabs").get_by_role("link", name="Brand", exact=True).click()
     expect(page).to_have_url(re.compile(r"/listening/brand/$"))
     page.evaluate("window.notReloaded = true")
     page.locator("#f-sentiment").select_option("negative")

@@ -125,8 +125,8 @@ def test_the_sentiment_share_counts_a_correction_instead_of_the_models_label(acm
     response, body = page(owner, "/w/acme/listening/")
     shares = {p.sentiment: p.count for p in response.context["shares"].parts}
     assert shares == {"negative": 1, "neutral": 1, "positive": 2}
-    assert "positive: <strong>50 %</strong>" in body
-    assert "negative: <strong>25 %</strong>" in body
+    assert "Positive: <strong>50 %</strong>" in body
+    assert "Negative: <strong>25 %</strong>" in body
 
 
 def test_top_authors_and_top_terms_are_counted_and_say_how(acme_ws: Workspace, owner: Client) -> None:
