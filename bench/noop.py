@@ -14,6 +14,7 @@ class NoopAdapter:
     name = "other"
     idempotent = True
     needs_secret = False
+    reaches_out = False  # nothing leaves the machine: there is no server address to check
 
     def limits(self, credentials: Credentials | None) -> Limits:
         return Limits(max_length=10_000)

@@ -22,7 +22,9 @@ channels: [{id: noop, platform: other, handle: noop, purpose: branding}]
 
 def make_workspace(slug: str) -> Workspace:
     workspace, _ = import_plan(data=PLAN, filename="load.yaml", workspace=None, slug=slug, author=None, source=PlanRevision.Source.IMPORT)
-    connect_channel(workspace=workspace, actor=None, channel_id="noop", service="noop://", handle="noop", secret="", verify=False)
+    connect_channel(
+        workspace=workspace, actor=None, channel_id="noop", service="https://noop.invalid", handle="noop", secret="", verify=False
+    )
     return workspace
 
 
