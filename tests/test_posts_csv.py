@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -84,3 +85,88 @@ def test_files_that_are_not_csv_of_posts_get_a_clear_answer(personas: Any, clien
     latin1 = SimpleUploadedFile("p.csv", "channel,text\nacme-bsky,Caf\xe9\n".encode("latin-1"))
     assert "not UTF-8" in client.post("/w/acme/posts.csv/", {"file": latin1, "dry": "1"}).content.decode()
     assert client_for("analyst").post("/w/acme/posts.csv/", {"file": upload("channel,text\n"), "dry": "1"}).status_code == 403
+
+
+def test_an_export_imports_back_as_the_same_posts(personas: Any, client_for: Callable[[str], Client], acme: Workspace) -> None:
+    client = client_for("owner")
+    at = (now() + dt.timedelta(days=4)).astimezone(acme.tzinfo).replace(second=0, microsecond=0)
+    text = (
+        "post,channel,text,link,thread,objective,pillar,kind,title,scheduled_at\n"
+        f'launch,acme-bsky,"Meet the Acme Commuter, our new bike",https://acme.example/commuter,"Part two\n---\nPart three",eu-awareness,,promotional,Launch,{at.isoformat()}\n'
+        f"launch,acme-mastodon,The Acme Commuter: what we changed and why,,,eu-awareness,,promotional,Launch,{at.isoformat()}\n"
+        "tip,acme-help,Three ways to keep your chain quiet,,,,routes,,,\n"
+    )
+    assert client.post("/w/acme/posts.csv/", {"file": upload(text), "confirm": "1", "schedule": "1"}).status_code == 302
+
+    def posts() -> list[tuple[Any, ...]]:
+        return sorted(
+            (p.title, p.objective_id, p.pillar_id, p.kind, p.state, p.scheduled_at, v.channel_id, v.text, v.link, tuple(v.thread))
+            for p in Post.objects.prefetch_related("variants")
+            for v in p.variants.all()
+        )
+
+    before = posts()
+    exported = client.get("/w/acme/posts.csv/?download=1").content.decode()
+    Post.objects.all().delete()
+    dry = client.post("/w/acme/posts.csv/", {"file": upload(exported), "dry": "1", "schedule": "1"})
+    assert dry.status_code == 200
+    assert "Ready: 2 posts" in dry.content.decode()
+    assert "Ignored the columns state, variant_state, uri, url: Strata sets these itself." in dry.content.decode()
+    assert client.post("/w/acme/posts.csv/", {"file": upload(exported), "confirm": "1", "schedule": "1"}).status_code == 302
+    assert posts() == before
+    assert any(row[-1] == ("Part two", "Part three") for row in before)
+
+
+def test_a_published_post_exported_imports_back_as_a_draft(personas: Any, client_for: Callable[[str], Client], acme: Workspace) -> None:
+    client = client_for("editor")
+    text = f"post,channel,text,objective,scheduled_at\nold,acme-bsky,Last week's ride,eu-awareness,{future()}\n"
+    client.post("/w/acme/posts.csv/", {"file": upload(text), "confirm": "1"})
+    Post.objects.update(state=Post.State.PUBLISHED, scheduled_at=now() - dt.timedelta(days=7))
+    exported = client.get("/w/acme/posts.csv/?download=1").content.decode()
+    page = client.post("/w/acme/posts.csv/", {"file": upload(exported), "dry": "1"}).content.decode()
+    assert "Ready: 1 post" in page
+    assert "The posts become drafts" in page
+
+
+def test_a_semicolon_file_with_a_byte_order_mark_imports(personas: Any, client_for: Callable[[str], Client], acme: Workspace) -> None:
+    text = f'\ufeffpost;channel;text;objective;scheduled_at\na;acme-bsky;"Hello; and welcome, Berlin";eu-awareness;{future()}\n'
+    file = SimpleUploadedFile("posts.csv", text.encode("utf-8"), content_type="text/csv")
+    response = client_for("strategist").post("/w/acme/posts.csv/", {"file": file, "confirm": "1", "schedule": "1"})
+    assert response.status_code == 302
+    post = Post.objects.get()
+    assert post.state == "scheduled"
+    assert post.variants.get().text == "Hello; and welcome, Berlin"
+    file = SimpleUploadedFile("posts.csv", text.encode("utf-8"), content_type="text/csv")
+    page = client_for("strategist").post("/w/acme/posts.csv/", {"file": file, "dry": "1"}).content.decode()
+    assert "Cells are separated by semicolons." in page
+
+
+def test_import_without_a_file_says_so_in_the_form(personas: Any, client_for: Callable[[str], Client]) -> None:
+    response = client_for("editor").post("/w/acme/posts.csv/", {"confirm": "1"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert '<p class="field-error" id="f-file-error">Choose a CSV file first.</p>' in html
+    assert 'aria-describedby="f-file-error"' in html
+    assert not Post.objects.exists()
+
+
+def test_after_a_clean_dry_run_import_does_not_ask_for_the_file_again(
+    personas: Any, client_for: Callable[[str], Client], acme: Workspace
+) -> None:
+    client = client_for("editor")
+    text = "channel,text,objective\nacme-bsky,Checked once,eu-awareness\n"
+    page = client.post("/w/acme/posts.csv/", {"file": upload(text), "dry": "1"}).content.decode()
+    assert "Checked file: <strong>posts.csv</strong>" in page
+    assert not Post.objects.exists()
+    found = re.search(r'name="checked" value="(\d+)"', page)
+    assert found is not None
+    # Someone else cannot import it with its number; its checker can, without the file.
+    other = client_for("strategist").post("/w/acme/posts.csv/", {"checked": found.group(1), "confirm": "1"})
+    assert other.status_code == 422
+    assert "The checked file is no longer kept" in other.content.decode()
+    response = client.post("/w/acme/posts.csv/", {"checked": found.group(1), "confirm": "1"})
+    assert response.status_code == 302
+    assert Post.objects.get().variants.get().text == "Checked once"
+    again = client.post("/w/acme/posts.csv/", {"checked": found.group(1), "confirm": "1"})  # imported once only
+    assert again.status_code == 422
+    assert Post.objects.count() == 1

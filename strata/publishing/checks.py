@@ -24,7 +24,7 @@ def _posts(ctx: ReviewContext) -> list[Post]:
     if "posts" not in ctx.cache:
         since = now() - WINDOW
         ctx.cache["posts"] = list(
-            Post.objects.filter(workspace_id=ctx.workspace_id or 0, state__in=LIVE)
+            Post.objects.filter(workspace_id=ctx.workspace_id or 0, state__in=LIVE, deleted_at=None)
             .exclude(scheduled_at__lt=since)
             .prefetch_related("variants")
         )

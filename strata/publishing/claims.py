@@ -47,6 +47,7 @@ class Claimed:
     check_first: bool
     attempt_id: int  # written with the claim, before the platform is called
     has_media: bool
+    deleted: bool = False  # the post was deleted: delivery withdraws the claim and calls nothing
 
     @property
     def parts(self) -> list[str]:
@@ -82,11 +83,12 @@ _CLAIM_PG = (
     f"a AS (INSERT INTO {A} (variant_id, number, worker, started_at, outcome, detail) "
     f"SELECT id, attempts + 1, %(worker)s, %(now)s, '', '' FROM c RETURNING id) "
     f"SELECT c.id, c.post_id, c.channel_id, c.platform, c.text, c.link, c.thread, c.keys, c.due_at, c.attempts, c.check_first, "
-    f"p.workspace_id, p.title, a.id, {_HAS_MEDIA.format('c.id')} FROM c JOIN {P} p ON p.id = c.post_id CROSS JOIN a"
+    f"p.workspace_id, p.title, a.id, {_HAS_MEDIA.format('c.id')}, p.deleted_at IS NOT NULL "
+    f"FROM c JOIN {P} p ON p.id = c.post_id CROSS JOIN a"
 )
 
 
-def _claimed(row: Any, workspace_id: int, title: str, attempt_id: int, has_media: bool) -> Claimed:
+def _claimed(row: Any, workspace_id: int, title: str, attempt_id: int, has_media: bool, deleted: bool) -> Claimed:
     return Claimed(
         pk=row[0],
         post_id=row[1],
@@ -103,6 +105,7 @@ def _claimed(row: Any, workspace_id: int, title: str, attempt_id: int, has_media
         check_first=bool(row[10]),
         attempt_id=attempt_id,
         has_media=bool(has_media),
+        deleted=bool(deleted),
     )
 
 
@@ -119,7 +122,7 @@ def claim_one(*, worker: str, at: dt.datetime, now: dt.datetime) -> Claimed | No
         with _prepared() as cursor:
             cursor.execute(_CLAIM_PG, {"now": now, "worker": worker, "at": at}, prepare=True)
             row = cursor.fetchone()
-        return _claimed(row, row[11], row[12], row[13], row[14]) if row is not None else None
+        return _claimed(row, row[11], row[12], row[13], row[14], row[15]) if row is not None else None
     sql = (
         f"UPDATE {V} SET state = 'publishing', claimed_at = %s, claimed_by = %s "
         f"WHERE id = (SELECT id FROM {V} WHERE state = 'scheduled' AND next_attempt_at <= %s ORDER BY next_attempt_at LIMIT 1) "
@@ -131,14 +134,16 @@ def claim_one(*, worker: str, at: dt.datetime, now: dt.datetime) -> Claimed | No
         row = cursor.fetchone()
         if row is None:
             return None
-        cursor.execute(f"SELECT workspace_id, title, {_HAS_MEDIA.format('%s')} FROM {P} WHERE id = %s", [row[0], row[1]])
-        workspace_id, title, has_media = cursor.fetchone()
+        cursor.execute(
+            f"SELECT workspace_id, title, {_HAS_MEDIA.format('%s')}, deleted_at IS NOT NULL FROM {P} WHERE id = %s", [row[0], row[1]]
+        )
+        workspace_id, title, has_media, deleted = cursor.fetchone()
         cursor.execute(
             f"INSERT INTO {A} (variant_id, number, worker, started_at, outcome, detail) VALUES (%s, %s, %s, %s, '', '') RETURNING id",
             [row[0], row[9] + 1, worker, stamp],
         )
         attempt_id = cursor.fetchone()[0]
-    return _claimed(row, workspace_id, title, attempt_id, has_media)
+    return _claimed(row, workspace_id, title, attempt_id, has_media, deleted)
 
 
 def media_of(variant_id: int) -> list[tuple[int, str, str, str]]:

@@ -136,12 +136,19 @@ def deliver(variant: Claimed, *, worker: str, context: RunContext | None = None)
     """Publish one claimed variant and record what happened. Never raises for a platform's answer.
 
     The claim wrote an attempt row. Then:
+    0. the post was deleted → off the queue, silently (deleting takes its variants off the
+       queue itself; this is for a variant that was left scheduled all the same);
     1. too late → missed, for a person to decide;
     2. no usable account → failed, for a person to fix;
     3. the account is rate limited → back in the queue for when the limit lifts;
     4. otherwise (after an unknown outcome) a look on the platform, then publish.
-    In 1 to 3 the platform is not called, and the attempt row is withdrawn.
+    In 0 to 3 the platform is not called, and the attempt row is withdrawn.
     """
+    if variant.deleted:
+        with transaction.atomic():
+            Attempt.objects.filter(pk=variant.attempt_id).delete()
+            Variant.objects.filter(pk=variant.pk).update(state=Variant.State.PENDING, next_attempt_at=None, claimed_by="", claimed_at=None)
+        return Result(Variant.State.PENDING, "the post was deleted")
     context = context or RunContext()
     missed_after = context.missed_after_for(variant.workspace_id)
     if variant.due_at and now() - variant.due_at > missed_after:

@@ -32,7 +32,12 @@ class ChannelMix:
 def channel_mix(workspace_id: int, channel_id: str, around: dt.datetime, link: PlanLink, extra: Post | None = None) -> ChannelMix:
     """The mix of the window of 30 days that ends at `around`, counting `extra` as if scheduled."""
     rows = Variant.objects.filter(
-        post__workspace_id=workspace_id, channel_id=channel_id, state__in=LIVE, due_at__gt=around - WINDOW, due_at__lte=around
+        post__workspace_id=workspace_id,
+        post__deleted_at=None,  # a deleted post's variants are off the queue already; this keeps them out whatever their state
+        channel_id=channel_id,
+        state__in=LIVE,
+        due_at__gt=around - WINDOW,
+        due_at__lte=around,
     ).values_list("post_id", "post__kind", "post__pillar_id")
     kinds = {post_id: link.kind_of(kind, pillar) for post_id, kind, pillar in rows}
     if extra is not None:

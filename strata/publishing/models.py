@@ -97,6 +97,9 @@ class Post(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when a person deleted the post: it leaves the calendar, the list and the mix, and its
+    # history stays (actions.delete_post). Never set on a post that went out.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes: ClassVar[list[Any]] = [models.Index(fields=["workspace", "scheduled_at"], name="post_calendar")]
@@ -227,3 +230,18 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class CheckedImport(models.Model):
+    """A CSV file of posts that passed its dry run, kept so that importing it does not ask for
+    the file again. Only its importer, in its workspace, can import it; it goes when imported,
+    when they check another file, or after csvio.CHECKED_FOR."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200)
+    data = models.BinaryField()
+    checked_at = models.DateTimeField(default=now)
+
+    def __str__(self) -> str:
+        return f"{self.name}, checked {self.checked_at:%Y-%m-%d %H:%M}"

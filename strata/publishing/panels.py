@@ -24,7 +24,7 @@ def needs_a_person(access: Access, request: HttpRequest) -> Panel | None:
     if not access.may("post.view"):
         return None
     open_ = Notification.objects.filter(workspace=access.workspace, resolved_at=None)
-    waiting = Post.objects.filter(workspace=access.workspace, state=Post.State.IN_REVIEW)
+    waiting = Post.objects.filter(workspace=access.workspace, state=Post.State.IN_REVIEW, deleted_at=None)
     return Panel(
         "publishing/panels/needs_a_person.html",
         {
@@ -59,7 +59,9 @@ def this_week(access: Access, request: HttpRequest) -> Panel | None:
     today = now().astimezone(tz).date()
     start = dt.datetime.combine(today, dt.time(), tz)
     posts = (
-        Post.objects.filter(workspace=access.workspace, scheduled_at__gte=start, scheduled_at__lt=start + dt.timedelta(days=7))
+        Post.objects.filter(
+            workspace=access.workspace, deleted_at=None, scheduled_at__gte=start, scheduled_at__lt=start + dt.timedelta(days=7)
+        )
         .prefetch_related("variants")
         .order_by("scheduled_at", "pk")
     )
@@ -95,7 +97,7 @@ def mix(access: Access, request: HttpRequest) -> Panel | None:
     around = now() + dt.timedelta(days=7)
     # One query for every channel (channel_mix asks once per channel): the same window and states.
     rows = Variant.objects.filter(
-        post__workspace=access.workspace, state__in=LIVE, due_at__gt=around - WINDOW, due_at__lte=around
+        post__workspace=access.workspace, post__deleted_at=None, state__in=LIVE, due_at__gt=around - WINDOW, due_at__lte=around
     ).values_list("channel_id", "post_id", "post__kind", "post__pillar_id")
     kinds: dict[str, dict[int, str]] = {}
     for channel_id, post_id, kind, pillar in rows:

@@ -49,7 +49,14 @@ class PostOut(Schema):
     pillar: str | None
     kind: str
     scheduled_at: dt.datetime | None
+    deleted_at: dt.datetime | None = Field(default=None, description="when the post was deleted; a deleted post is kept with its history")
     variants: list[VariantOut]
+
+
+class ScheduledOut(PostOut):
+    warnings: list[str] = Field(
+        default_factory=list, description="what may keep the post from going out: each channel it is due on that is not connected"
+    )
 
 
 class ScheduleIn(Schema):
