@@ -1,6 +1,7 @@
 """Publishing in a real browser (Debian's Chromium via Playwright) against the real PDS: compose
-two variants, see the copy warning and the mix warning, approve, drag the post to another day,
-and see it published."""
+two variants, see the copy warning and the mix warning, approve, drag the post to another day
+(the mix dialog with its numbers, then the message that stays after the grid reloads, and a
+refusal told in the same place), and see it published."""
 
 from __future__ import annotations
 
@@ -84,17 +85,30 @@ def test_compose_approve_drag_and_publish(page: Page, pds: Pds) -> None:
     post = Post.objects.get(title="Helmet sale")
     assert post.state == "scheduled"
 
-    page.goto(f"/w/acme/calendar/?view=week&date={day.isoformat()}")
+    page.goto(f"/w/acme/calendar/?date={day.isoformat()}")  # the month: a drop on a day keeps the time
     chip = page.locator(f'[data-post="{post.pk}"]')
     target = day + dt.timedelta(days=1) if day.weekday() < 6 else day - dt.timedelta(days=1)
-    page.once("dialog", lambda dialog: dialog.accept())  # the mix warning again: move anyway
     chip.drag_to(page.locator(f'[data-day="{target.isoformat()}"]'))
-    # The status line is replaced by the reload that follows a move (issue 8 asks for a message
-    # that stays): what the person sees afterwards is the post on its new day.
+    # The mix warning again, as a dialog in the page that gives the numbers: move anyway.
+    dialog = page.get_by_role("dialog", name="This move pushes promotion over the plan's mix")
+    expect(dialog.locator('[data-channel="acme-bsky"]')).to_have_text("acme-bsky: 1 of 2 posts promotional (50 %), target 30 %")
+    expect(dialog.locator('[data-channel="acme-help"]')).to_have_text("acme-help: 1 of 1 posts promotional (100 %), target 30 %")
+    dialog.get_by_role("button", name="Move anyway").click()
+    expect(dialog).to_be_hidden()
+    # The message stays where the person looks, after the grid is loaded again with the post on its new day.
     expect(page.locator(f'[data-day="{target.isoformat()}"] [data-post="{post.pk}"]')).to_contain_text("10:30")
+    status = page.get_by_role("status").filter(has_text="moved to")
+    expect(status).to_have_text(f"Helmet sale moved to {target.strftime('%a %d %b')}, 10:30.")
     post.refresh_from_db()
     assert post.scheduled_at is not None
     assert post.scheduled_at.astimezone(workspace.tzinfo) == dt.datetime.combine(target, dt.time(10, 30), workspace.tzinfo)
+
+    # A worker claims it while the person drags it back: the refusal is told in the same place.
+    Variant.objects.filter(post=post, channel_id="acme-help").update(state=Variant.State.PUBLISHING)
+    page.locator(f'[data-post="{post.pk}"]').drag_to(page.locator(f'[data-day="{day.isoformat()}"]'))
+    expect(page.locator("#calendar-status")).to_have_text("Not moved: part of this post is being published right now; it cannot be moved")
+    expect(page.locator(f'[data-day="{target.isoformat()}"] [data-post="{post.pk}"]')).to_be_visible()
+    Variant.objects.filter(post=post, channel_id="acme-help").update(state=Variant.State.SCHEDULED)
 
     # The day comes: the worker publishes it.
     Variant.objects.filter(post=post).update(due_at=now(), next_attempt_at=now())

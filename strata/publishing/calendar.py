@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.timezone import now
@@ -18,7 +18,7 @@ from strata.accounts.actions import ActionError
 from strata.accounts.models import Workspace
 from strata.publishing import actions
 from strata.publishing.mix import MixWarning, channel_mix
-from strata.publishing.models import Notification, Post, PublishingSettings
+from strata.publishing.models import Notification, Post, PublishingSettings, Variant
 from strata.publishing.planlink import PlanLink
 from strata.publishing.views import _access, _post
 from strata.xmltext import ical_fold, ical_text
@@ -27,12 +27,73 @@ from strata.xmltext import ical_fold, ical_text
 # next page would leave what a date can hold (year 1 to 9999); nothing is planned there anyway.
 FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9998, 12, 31)
 
+# The week view's hours, in the workspace's zone; a post outside them adds its hour and those
+# between, so that every post has its row.
+FIRST_HOUR, LAST_HOUR = 6, 23
+
+# A platform's mark on a calendar entry, beside its name for screen readers and on hover; the
+# colour (strata.css, "Calendar week") only helps, the letters tell platforms apart.
+MARKS = {
+    "bluesky": "B",
+    "mastodon": "M",
+    "x": "X",
+    "linkedin": "in",
+    "facebook": "f",
+    "instagram": "Ig",
+    "threads": "@",
+    "tiktok": "Tk",
+    "youtube": "Yt",
+    "pinterest": "P",
+    "reddit": "R",
+    "rss": "Rss",
+    "feed": "Rss",
+    "newsletter": "✉",
+    "webhook": "Wh",
+    "blog": "Bl",
+}
+
+
+@dataclass
+class Mark:
+    platform: str
+    letters: str
+
+
+@dataclass
+class Entry:
+    post: Post
+    unconnected: list[str]  # channels it is still due on that have no usable account
+    at: dt.datetime  # in the workspace's zone
+    platforms: list[Mark]
+    line: str  # a line of the text, when the post's label is its title rather than its text
+
+
+@dataclass
+class Slot:
+    hour: int
+    posts: list[Entry]
+
 
 @dataclass
 class Day:
     date: dt.date
     in_range: bool
-    posts: list[Post]
+    posts: list[Entry]
+    slots: list[Slot] = field(default_factory=list)
+
+
+def _entry(post: Post, at: dt.datetime, missing: dict[str, str]) -> Entry:
+    variants = list(post.variants.all())  # prefetched
+    waiting = [v.channel_id for v in variants if v.state != Variant.State.PUBLISHED and v.channel_id in missing]
+    platforms = list(dict.fromkeys(v.platform for v in variants))
+    line = variants[0].text.split("\n", 1)[0][:120] if post.title and variants else ""
+    return Entry(post, waiting, at, [Mark(p, MARKS.get(p, p[:2].capitalize() or "?")) for p in platforms], line)
+
+
+def _hours(days: list[Day]) -> list[int]:
+    """The week view's rows: FIRST_HOUR to LAST_HOUR, widened to every post's hour."""
+    taken = [e.at.hour for d in days for e in d.posts]
+    return list(range(min([FIRST_HOUR, *taken]), max([LAST_HOUR, *taken]) + 1))
 
 
 def _range(view: str, anchor: dt.date) -> tuple[dt.date, dt.date]:
@@ -63,6 +124,7 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
     posts = (
         Post.objects.filter(
             workspace=access.workspace,
+            deleted_at=None,
             scheduled_at__gte=dt.datetime.combine(start, dt.time(), tz),
             scheduled_at__lt=dt.datetime.combine(end, dt.time(), tz),
         )
@@ -77,10 +139,13 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
         posts = posts.filter(objective_id=filters["objective"])
     if filters["state"]:
         posts = posts.filter(state=filters["state"])
-    by_day: dict[dt.date, list[Post]] = {}
+    link = PlanLink.of(access.workspace)
+    missing = actions.unconnected(access.workspace, link.channels)
+    by_day: dict[dt.date, list[Entry]] = {}
     for post in posts.distinct():
         assert post.scheduled_at is not None
-        by_day.setdefault(post.scheduled_at.astimezone(tz).date(), []).append(post)
+        at = post.scheduled_at.astimezone(tz)
+        by_day.setdefault(at.date(), []).append(_entry(post, at, missing))
     days = [
         Day(
             start + dt.timedelta(days=i),
@@ -89,7 +154,9 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
         )
         for i in range((end - start).days)
     ]
-    link = PlanLink.of(access.workspace)
+    hours = _hours(days) if view == "week" else []
+    for day in days:
+        day.slots = [Slot(hour, [e for e in day.posts if e.at.hour == hour]) for hour in hours]
     mix = [channel_mix(access.workspace.pk, c.id, now() + dt.timedelta(days=15), link) for c in link.plan.channels]
     if view == "week":
         previous, following = anchor - dt.timedelta(days=7), anchor + dt.timedelta(days=7)
@@ -100,13 +167,16 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
     earlier_page = previous if previous >= FIRST_DAY else None
     later_page = following if following <= LAST_DAY else None
     unscheduled = (
-        Post.objects.filter(workspace=access.workspace, scheduled_at=None).exclude(state=Post.State.PUBLISHED).order_by("-created_at")[:20]
+        Post.objects.filter(workspace=access.workspace, scheduled_at=None, deleted_at=None)
+        .exclude(state=Post.State.PUBLISHED)
+        .order_by("-created_at")[:20]
     )
     settings = actions.settings_for(access.workspace)
     context = {
         "access": access,
         "view": view,
         "weeks": [days[i : i + 7] for i in range(0, len(days), 7)],
+        "hours": hours,
         "anchor": anchor,
         "tz": tz,
         "prev": earlier_page,
@@ -125,6 +195,7 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
         "may_schedule": access.may("post.schedule"),
         "may_write": access.may("post.write"),
         "ical_active": bool(settings.ical_token_hash),
+        "any_unconnected": any(e.unconnected for d in days for e in d.posts),
     }
     template = "publishing/_calendar_grid.html" if request.headers.get("HX-Request") else "publishing/calendar.html"
     return render(request, template, context)
@@ -133,23 +204,42 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def move(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
-    """Drag and drop: move a post to another day, keeping its time of day (workspace time)."""
+    """Drag and drop: move a post to another day, keeping its time of day (workspace time); with
+    `hour` (the week view's rows), to that hour of the day, keeping its minutes."""
     access = _access(request, slug, "post.schedule")
     post = _post(access, post_id)
     tz = zoneinfo.ZoneInfo(access.workspace.timezone)
     try:
         day = dt.date.fromisoformat(request.POST.get("date", ""))
     except ValueError:
-        return HttpResponse("choose a day", status=422)
+        return JsonResponse({"message": "choose a day"}, status=422)
+    hour = request.POST.get("hour", "")
+    if hour and not (hour.isascii() and hour.isdigit() and int(hour) <= 23):
+        return JsonResponse({"message": "choose an hour from 0 to 23"}, status=422)
     local = post.scheduled_at.astimezone(tz) if post.scheduled_at else dt.datetime.combine(day, dt.time(9), tz)
-    at = dt.datetime.combine(day, local.time(), tz)
+    clock = local.time().replace(hour=int(hour)) if hour else local.time()
+    # Through UTC and back: an hour that the clocks skip that night (02:30 when summer time
+    # begins) becomes the time it really is, so that the message names the time it will go out.
+    at = dt.datetime.combine(day, clock, tz).astimezone(dt.UTC).astimezone(tz)
     try:
         actions.schedule(post=post, actor=access.user, at=at, accept_mix_warning=bool(request.POST.get("accept_mix")))
     except MixWarning as warning:
-        return HttpResponse(warning.message, status=409)
+        # The calendar asks in a dialog of its own, with these numbers, before moving anyway.
+        over = [
+            {
+                "channel": m.channel_id,
+                "promotional": m.promotional,
+                "total": m.total,
+                "share": round(m.share * 100),
+                "target": round(m.target * 100),
+            }
+            for m in warning.over
+        ]
+        return JsonResponse({"message": warning.message, "mix": over}, status=409)
     except ActionError as exc:
-        return HttpResponse(exc.message, status=exc.status)
-    return HttpResponse(f"moved to {at.strftime('%a %d %b %H:%M')}", status=200)
+        return JsonResponse({"message": exc.message}, status=exc.status)
+    message = f"{post} moved to {at.strftime('%a %d %b, %H:%M')}."
+    return JsonResponse({"message": message, "warnings": actions.schedule_warnings(post)})
 
 
 @login_required
@@ -179,7 +269,12 @@ def render_ical(workspace: Workspace) -> str:
         "PRODID:-//Strata//Content calendar//EN",
         f"X-WR-CALNAME:{ical_text(workspace.name)} content calendar",
     ]
-    posts = Post.objects.filter(workspace=workspace).exclude(scheduled_at=None).prefetch_related("variants").order_by("scheduled_at")
+    posts = (
+        Post.objects.filter(workspace=workspace, deleted_at=None)
+        .exclude(scheduled_at=None)
+        .prefetch_related("variants")
+        .order_by("scheduled_at")
+    )
     for post in posts:
         assert post.scheduled_at is not None
         variants = list(post.variants.all())
