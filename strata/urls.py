@@ -7,12 +7,15 @@ from strata.accounts import views as accounts
 from strata.api import api
 from strata.publishing import calendar, feeds
 from strata.publishing import views as posts
+from strata.publishing import views_list as posts_list
 from strata.strategy import views as plan
 from strata.strategy import views_sections as sections
 
 urlpatterns = [
     path("login/", accounts.login_view, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", accounts.password_reset, name="password-reset"),
+    path("password-reset/<str:uidb64>/<str:token>/", accounts.password_reset_confirm, name="password-reset-confirm"),
     path("", accounts.home, name="home"),
     path("switch/", accounts.switch_workspace, name="switch-workspace"),
     path("invitations/<str:token>/", accounts.accept_invitation, name="accept-invitation"),
@@ -24,6 +27,8 @@ urlpatterns = [
     path("w/<slug:slug>/map/", plan.strategy_map, name="plan-map"),
     path("w/<slug:slug>/members/", accounts.members, name="members"),
     path("w/<slug:slug>/members/<int:membership_id>/", accounts.member_role, name="member-role"),
+    path("w/<slug:slug>/invitations/<int:invitation_id>/resend/", accounts.resend_invitation, name="invitation-resend"),
+    path("w/<slug:slug>/invitations/<int:invitation_id>/cancel/", accounts.cancel_invitation, name="invitation-cancel"),
     path("w/<slug:slug>/file/", sections.plan_file, name="plan-file"),
     path("w/<slug:slug>/file/plan.yaml", sections.plan_export, name="plan-export"),
     path("w/<slug:slug>/history/", sections.history, name="plan-history"),
@@ -35,11 +40,18 @@ urlpatterns = [
     path("w/<slug:slug>/calendar/", calendar.calendar, name="calendar"),
     path("w/<slug:slug>/calendar.ics", calendar.ical, name="calendar-ics"),
     path("w/<slug:slug>/calendar/address/", calendar.ical_token, name="calendar-ics-token"),
+    path("w/<slug:slug>/posts/", posts_list.posts_list, name="posts-list"),
+    path("w/<slug:slug>/posts/bulk/", posts_list.posts_bulk, name="posts-bulk"),
     path("w/<slug:slug>/posts/new/", posts.compose, name="post-new"),
     path("w/<slug:slug>/posts/<int:post_id>/", posts.detail, name="post-detail"),
     path("w/<slug:slug>/posts/<int:post_id>/move/", calendar.move, name="post-move"),
     path("w/<slug:slug>/posts/<int:post_id>/edit/", posts.edit, name="post-edit"),
     path("w/<slug:slug>/posts/<int:post_id>/media/", posts.media_add, name="post-media"),
+    path("w/<slug:slug>/posts/<int:post_id>/media/<int:media_id>/", posts.media_file, name="post-media-file"),
+    path("w/<slug:slug>/posts/<int:post_id>/media/<int:media_id>/remove/", posts.media_remove, name="post-media-remove"),
+    path("w/<slug:slug>/posts/<int:post_id>/publish-now/", posts.publish_now, name="post-publish-now"),
+    path("w/<slug:slug>/posts/<int:post_id>/delete/", posts_list.post_delete, name="post-delete"),
+    path("w/<slug:slug>/posts/<int:post_id>/duplicate/", posts_list.post_duplicate, name="post-duplicate"),
     path("w/<slug:slug>/posts/<int:post_id>/<str:action>/", posts.transition, name="post-transition"),
     path("w/<slug:slug>/publishing-settings/", posts.settings_save, name="publishing-settings"),
     path("w/<slug:slug>/notifications/<int:notification_id>/done/", posts.notification_done, name="notification-done"),

@@ -15,10 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.timezone import now
 
 from strata.accounts.models import ApiToken, Invitation, Membership, User, Workspace
 from strata.engagement.models import HeardItem
+from strata.publishing import actions
 from strata.publishing.models import ChannelAccount, Media, Notification, Post, PostEvent, Variant
 from tests.permissions_world import FEED, FEED_SERVICE, World, demo_plan_text, png
 
@@ -92,6 +96,19 @@ def revised(world: World, values: Values) -> bool:
     return world.revised_by(values["actor"])
 
 
+def post_with_image(state: str) -> Make:
+    """A post of acme in `state` with one image on its acme-bsky variant."""
+
+    def make(world: World, user: User) -> Values:
+        values = world.post(state)
+        media = actions.add_media(
+            post=Post.objects.get(pk=values["post"]), actor=None, channel_id="acme-bsky", data=png().read(), alt="The route on a map"
+        )
+        return {**values, "media": media.pk}
+
+    return make
+
+
 def new_post_saved(world: World, values: Values) -> bool:
     return Variant.objects.filter(post__workspace=world.workspace, text=f"Acme new {values['n']}").exists()
 
@@ -110,6 +127,28 @@ def member_gone(world: World, values: Values) -> bool:
 
 def invited(world: World, values: Values) -> bool:
     return Invitation.objects.filter(workspace=world.workspace, email=f"new{values['n']}@example.org").exists()
+
+
+def waiting_invitation(world: World, user: User) -> Values:
+    values = world.invitation(f"new{world.n()}@example.org")
+    return {**values, "invitation_id": values["invitation"]}  # as the page's and the API's addresses name it
+
+
+def resent(world: World, values: Values) -> bool:
+    return Invitation.objects.filter(pk=values["invitation"], invited_by_id=values["actor"]).exists()
+
+
+def cancelled(world: World, values: Values) -> bool:
+    return not Invitation.objects.filter(pk=values["invitation"]).exists()
+
+
+NEW_PASSWORD = "a fresh pass phrase 9"
+
+
+def reset_link(world: World, user: User) -> Values:
+    """A person with a password-reset link, as the e-mail carries it."""
+    person = User.objects.create_user(f"reset{world.n()}@example.org", "an old long password")
+    return {"uid": urlsafe_base64_encode(force_bytes(person.pk)), "reset": default_token_generator.make_token(person), "person": person.pk}
 
 
 def goal_added(world: World, values: Values) -> bool:
@@ -140,6 +179,25 @@ def csv_body(values: Values) -> dict[str, Any]:
     return {"file": SimpleUploadedFile("posts.csv", text.encode(), content_type="text/csv"), "confirm": "1"}
 
 
+def with_a_time(world: World, user: User) -> Values:
+    """An approved post given its time but not scheduled yet, for the list's bulk "schedule"."""
+    values = world.post("approved")
+    Post.objects.filter(pk=values["post"]).update(scheduled_at=now() + dt.timedelta(days=3))
+    return values
+
+
+def deleted(world: World, values: Values) -> bool:
+    return Post.objects.filter(pk=values["post"]).exclude(deleted_at=None).exists()
+
+
+def copied(world: World, values: Values) -> bool:
+    return Post.objects.filter(workspace=world.workspace, title=f"Copy of {values['text']}", state="draft").exists()
+
+
+def bulk(action: str, **extra: str) -> Callable[[Values], Values]:
+    return lambda v: {"action": action, "post": str(v["post"]), "back": "sort=title", **extra}
+
+
 def later(days: int) -> str:
     return (now() + dt.timedelta(days=days)).isoformat()
 
@@ -152,6 +210,46 @@ PAGES = [
     # Signing in and out, and the invitation link, come before any workspace.
     Row("login", "get", PUBLIC, "/login/", shows="password", reason="signing in is how one gets an account's rights"),
     Row("logout", "post", PUBLIC, "/logout/", ok=302, reason="signing out needs no rights; it ends the session it is sent with"),
+    Row("password-reset", "get", PUBLIC, "/password-reset/", shows="Send the link", reason="whoever forgot their password is signed out"),
+    Row(
+        "password-reset",
+        "post",
+        PUBLIC,
+        "/password-reset/",
+        body={"email": "owner@acme.example"},
+        shows="on its way",
+        reason="the link goes to the address, never to the asker; the answer is the same for every address",
+    ),
+    Row(
+        "password-reset-confirm",
+        "get",
+        PUBLIC,
+        "/password-reset/{uid}/{reset}/",
+        make=reset_link,
+        shows="New password",
+        reason="the link e-mailed to the account's address is the key",
+    ),
+    Row(
+        "password-reset-confirm",
+        "get",
+        PUBLIC,
+        "/password-reset/MQ/not-a-real-token/",
+        ok=404,
+        label="with a wrong token",
+        reason="a wrong link shows nothing of any account",
+    ),
+    Row(
+        "password-reset-confirm",
+        "post",
+        PUBLIC,
+        "/password-reset/{uid}/{reset}/",
+        make=reset_link,
+        body={"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        ok=302,
+        done=lambda world, values: User.objects.get(pk=values["person"]).check_password(NEW_PASSWORD),
+        label="new password",
+        reason="whoever holds the link received it at the account's address, which proves the address",
+    ),
     Row(
         "accept-invitation",
         "get",
@@ -224,6 +322,15 @@ PAGES = [
         make=lambda world, user: world.token(user),
         ok=302,
         done=lambda world, values: not ApiToken.objects.filter(pk=values["token"]).exists(),
+    ),
+    Row(
+        "revoke-token",
+        "get",
+        SIGNED_IN,
+        "/account/tokens/{token}/revoke/",
+        make=lambda world, user: world.token(user),
+        shows="{name}",
+        label="asks to confirm",
     ),
     # The plan.
     Row("switch-workspace", "get", PLAN, "/switch/?slug={slug}", ok=302),
@@ -348,6 +455,24 @@ PAGES = [
         foreign=302,
         label="remove",
     ),
+    Row(
+        "invitation-resend",
+        "post",
+        "members.manage",
+        "/w/{slug}/invitations/{invitation}/resend/",
+        make=waiting_invitation,
+        ok=302,
+        done=resent,
+    ),
+    Row(
+        "invitation-cancel",
+        "post",
+        "members.manage",
+        "/w/{slug}/invitations/{invitation}/cancel/",
+        make=waiting_invitation,
+        ok=302,
+        done=cancelled,
+    ),
     # Posts and the calendar.
     Row("calendar", "get", "post.view", "/w/{slug}/calendar/", make=post_in("scheduled"), shows="Acme Bikes"),
     Row("calendar", "get", "post.view", "/w/{slug}/calendar/?view=week", htmx=True, make=post_in("scheduled"), shows="week"),
@@ -443,6 +568,25 @@ PAGES = [
         ok=302,
         done=lambda world, values: Media.objects.filter(variant__post_id=values["post"]).exists(),
     ),
+    Row("post-media-file", "get", "post.view", POSTS + "/media/{media}/", make=post_with_image("draft"), shows="PNG"),
+    Row(
+        "post-media-remove",
+        "post",
+        "post.media",
+        POSTS + "/media/{media}/remove/",
+        make=post_with_image("draft"),
+        ok=302,
+        done=lambda world, values: not Media.objects.filter(pk=values["media"]).exists(),
+    ),
+    Row(
+        "post-publish-now",
+        "post",
+        "post.schedule",
+        POSTS + "/publish-now/",
+        make=post_in("approved"),
+        ok=302,
+        done=state_is("scheduled"),
+    ),
     Row(
         "post-transition",
         "post",
@@ -528,6 +672,77 @@ PAGES = [
         done=variant_is("failed"),
         label="did_not_go_out",
     ),
+    # The posts list, its bulk actions, and deleting or duplicating one post.
+    Row("posts-list", "get", "post.view", "/w/{slug}/posts/", make=post_in("draft"), shows="{text}"),
+    Row("posts-list", "get", "post.view", "/w/{slug}/posts/?q=Acme+ride&sort=-updated", htmx=True, make=post_in("draft"), shows="{text}"),
+    Row(
+        "posts-bulk",
+        "post",
+        "post.approve",
+        "/w/{slug}/posts/bulk/",
+        make=post_in("in_review"),
+        body=bulk("approve"),
+        ok=302,
+        done=state_is("approved"),
+        label="approve",
+    ),
+    Row(
+        "posts-bulk",
+        "post",
+        "post.schedule",
+        "/w/{slug}/posts/bulk/",
+        make=with_a_time,
+        body=bulk("schedule"),
+        ok=302,
+        done=state_is("scheduled"),
+        label="schedule",
+    ),
+    Row(
+        "posts-bulk",
+        "post",
+        "post.schedule",
+        "/w/{slug}/posts/bulk/",
+        make=post_in("scheduled"),
+        body=bulk("unschedule"),
+        ok=302,
+        done=state_is("approved"),
+        label="unschedule",
+    ),
+    Row(
+        "posts-bulk",
+        "post",
+        "post.write",
+        "/w/{slug}/posts/bulk/",
+        make=post_in("draft"),
+        body=bulk("duplicate"),
+        ok=302,
+        done=copied,
+        label="duplicate",
+    ),
+    Row(
+        "posts-bulk",
+        "post",
+        "post.write",
+        "/w/{slug}/posts/bulk/",
+        make=post_in("draft"),
+        body=bulk("delete"),
+        shows="Delete 1 post",
+        label="delete, asking first",
+    ),
+    Row(
+        "posts-bulk",
+        "post",
+        "post.write",
+        "/w/{slug}/posts/bulk/",
+        make=post_in("scheduled"),
+        body=bulk("delete", confirm="1"),
+        ok=302,
+        done=deleted,
+        label="delete",
+    ),
+    Row("post-delete", "get", "post.write", POSTS + "/delete/", make=post_in("draft"), shows="{text}"),
+    Row("post-delete", "post", "post.write", POSTS + "/delete/", make=post_in("approved"), ok=302, done=deleted),
+    Row("post-duplicate", "post", "post.write", POSTS + "/duplicate/", make=post_in("draft"), ok=302, done=copied),
     Row(
         "publishing-settings",
         "post",
@@ -692,6 +907,22 @@ API = [
         ok=201,
         done=invited,
     ),
+    Row("GET /api/v1/workspaces/{slug}/invitations", "get", "members.manage", make=waiting_invitation, shows="{email}"),
+    Row(
+        "POST /api/v1/workspaces/{slug}/invitations/{invitation_id}/resend",
+        "post",
+        "members.manage",
+        make=waiting_invitation,
+        done=resent,
+    ),
+    Row(
+        "DELETE /api/v1/workspaces/{slug}/invitations/{invitation_id}",
+        "delete",
+        "members.manage",
+        make=waiting_invitation,
+        ok=204,
+        done=cancelled,
+    ),
     Row(
         "PATCH /api/v1/workspaces/{slug}/members/{member_id}",
         "patch",
@@ -794,6 +1025,8 @@ API = [
         body={"went_out": False},
         done=variant_is("failed"),
     ),
+    Row("DELETE /api/v1/workspaces/{slug}/posts/{post_id}", "delete", "post.write", make=post_in("scheduled"), ok=204, done=deleted),
+    Row("POST /api/v1/workspaces/{slug}/posts/{post_id}/duplicate", "post", "post.write", make=post_in("draft"), ok=201, done=copied),
     Row(
         "PUT /api/v1/workspaces/{slug}/channels/{channel_id}/connection",
         "put",

@@ -30,6 +30,7 @@ PAGES = [
     ("map", "/w/{slug}/map/"),
     ("calendar", "/w/{slug}/calendar/"),
     ("calendar-week", "/w/{slug}/calendar/?view=week"),
+    ("posts", "/w/{slug}/posts/"),
     ("compose", "/w/{slug}/posts/new/"),
     ("post", "first-post"),
     ("channels-connected", "/w/{slug}/channels/"),

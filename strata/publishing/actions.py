@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -13,10 +15,11 @@ from strata.accounts.models import User, Workspace
 from strata.platforms import egress
 from strata.platforms.base import Credentials, Limits, Part, PlatformError, Problem, excerpt
 from strata.platforms.bluesky.tid import make_tid
+from strata.platforms.failures import address_problem, connect_problem
 from strata.platforms.registry import adapter_for
 from strata.publishing.claims import settle_post
 from strata.publishing.mix import MixWarning, mix_after
-from strata.publishing.models import ChannelAccount, Media, Post, PostEvent, PublishingSettings, Variant
+from strata.publishing.models import ChannelAccount, Media, Notification, Post, PostEvent, PublishingSettings, Variant
 from strata.publishing.planlink import PlanLink
 from strata.safeurl import WEB, problem
 
@@ -76,8 +79,9 @@ def connect_channel(
             remote = adapter.verify(Credentials(service=service, handle=handle, secret=secret))
         except egress.EgressRefused as exc:  # the name now resolves elsewhere than a moment ago
             raise ActionError(exc.message, field="service") from None
-        except PlatformError as exc:
-            raise ActionError(f"{channel.platform} did not accept these credentials: {exc.message}", field="secret") from None
+        except PlatformError as exc:  # the address, the network or the credentials: failures.py says which
+            message, field = connect_problem(exc, channel.platform)
+            raise ActionError(message, field=field) from None
     account, _ = ChannelAccount.objects.get_or_create(workspace=workspace, channel_id=channel_id, defaults={"platform": channel.platform})
     account.platform, account.service, account.handle, account.remote_account = channel.platform, service, handle, remote
     account.set_secret(secret)
@@ -89,6 +93,9 @@ def connect_channel(
 def _check_service(service: str) -> None:
     """The server's address must parse and be public (or allowed); checked again at every
     request by the adapters themselves (see platforms/egress.py)."""
+    wrong = address_problem(service)
+    if wrong is not None:
+        raise ActionError(f"The server address {excerpt(service, 80)!r} is not valid: {wrong}.", field="service")
     try:
         host, _ = egress.host_and_port(service)
     except ValueError as exc:
@@ -126,6 +133,40 @@ def check_variant(workspace: Workspace, variant: VariantInput, platform: str) ->
     assert limits is not None
     parts = tuple(Part(text=t, link=variant.link if i == 0 else "") for i, t in enumerate((variant.text, *variant.thread)))
     return adapter.check(parts, limits)
+
+
+def unconnected(workspace: Workspace, channel_ids: Iterable[str]) -> dict[str, str]:
+    """The channels among `channel_ids` that a post could not go out on now, each with why: no
+    account connected, an account that must be connected again, or a platform Strata cannot
+    publish to. Delivery fails on each of these at the due time (see delivery.deliver)."""
+    wanted = set(channel_ids)
+    accounts = {a.channel_id: a for a in ChannelAccount.objects.filter(workspace=workspace, channel_id__in=wanted)}
+    found = {}
+    for channel_id in sorted(wanted):
+        account = accounts.get(channel_id)
+        if account is None:
+            found[channel_id] = ""
+        elif account.broken:
+            found[channel_id] = f"it must be connected again ({excerpt(account.broken, 200)})"
+        elif adapter_for(account.platform) is None:
+            found[channel_id] = f"Strata cannot publish to {account.platform} yet"
+    return found
+
+
+def channel_warnings(workspace: Workspace, channel_ids: Iterable[str]) -> dict[str, str]:
+    """The warning for each of `channel_ids` that is not connected, in the words every path uses."""
+    return {
+        channel_id: f"{channel_id} is not connected{f': {why}' if why else ''}. The post will fail there at its time"
+        " unless someone connects the channel first (Connections page)."
+        for channel_id, why in unconnected(workspace, channel_ids).items()
+    }
+
+
+def schedule_warnings(post: Post) -> list[str]:
+    """What to tell whoever schedules `post` (form, calendar, API, CLI alike): each channel it
+    is due on that is not connected, where it would fail at its time."""
+    waiting = post.variants.exclude(state=Variant.State.PUBLISHED).values_list("channel_id", flat=True)
+    return list(channel_warnings(post.workspace, waiting).values())
 
 
 def create_post(*, workspace: Workspace, actor: User | None, data: PostInput) -> Post:
@@ -236,7 +277,11 @@ def _event(post: Post, actor: User | None, kind: str, text: str = "") -> None:
 
 
 def _locked(post: Post) -> Post:
-    return Post.objects.select_for_update().get(pk=post.pk)
+    """The post, locked for this transaction; a deleted post takes no further step."""
+    locked = Post.objects.select_for_update().get(pk=post.pk)
+    if locked.deleted_at is not None:
+        raise Conflict("this post was deleted; its history is kept, but it can no longer change")
+    return locked
 
 
 def submit(*, post: Post, actor: User | None) -> Post:
@@ -270,7 +315,8 @@ def approve(*, post: Post, actor: User | None) -> Post:
         link = PlanLink.of(post.workspace)
         if not link.serves_objective(post.objective_id, post.pillar_id) and not settings_for(post.workspace).allow_posts_without_objective:
             raise ActionError(
-                "this post serves no objective (directly or through its pillar); tie it to one, or allow such posts in the settings",
+                "this post serves no objective (directly or through its pillar); tie it to one, or have an owner allow such posts"
+                " in Settings › Publishing",
                 field="objective",
             )
         errors = {c: [p for p in ps if p.severity == "error"] for c, ps in rule_problems(post).items()}
@@ -327,7 +373,13 @@ def schedule(*, post: Post, actor: User | None, at: dt.datetime, accept_mix_warn
             variant.state, variant.due_at, variant.next_attempt_at, variant.last_error = Variant.State.SCHEDULED, at, at, ""
             variant.save(update_fields=["state", "due_at", "next_attempt_at", "last_error"])
         _event(post, actor, "rescheduled" if was else "scheduled", at.isoformat())
+        # Scheduled again, whatever failed or was missed is settled: the overview stops asking.
+        _settle_notifications(post)
     return post
+
+
+def _settle_notifications(post: Post) -> None:
+    Notification.objects.filter(post=post, resolved_at=None).update(resolved_at=now())
 
 
 def settle_unconfirmed(*, post: Post, actor: User | None, channel_id: str, went_out: bool) -> Variant:
@@ -350,6 +402,8 @@ def settle_unconfirmed(*, post: Post, actor: User | None, channel_id: str, went_
         _event(post, actor, "went_out" if went_out else "did_not_go_out", channel_id)
         with connection.cursor() as cursor:
             settle_post(cursor, post.pk, now())
+        if not post.variants.filter(state__in=(Variant.State.FAILED, Variant.State.MISSED, Variant.State.UNCONFIRMED)).exists():
+            _settle_notifications(post)
     return variant
 
 
@@ -373,6 +427,8 @@ MAX_IMAGE_BYTES = 1_000_000  # Bluesky's blob limit for images
 
 def add_media(*, post: Post, actor: User | None, channel_id: str, data: bytes, alt: str, part: int = 0) -> Media:
     """Attach an image (with its alt text) to a variant that has not gone out yet."""
+    if post.deleted_at is not None:
+        raise Conflict("this post was deleted; its history is kept, but it can no longer change")
     variant = post.variants.filter(channel_id=channel_id).first()
     if variant is None:
         raise ActionError(f"this post has no variant for '{channel_id}'", field="channel")
@@ -402,3 +458,144 @@ def add_media(*, post: Post, actor: User | None, channel_id: str, data: bytes, a
     )
     _event(post, actor, "media", f"image for {channel_id}: {alt.strip()[:100]}")
     return media
+
+
+def remove_media(*, post: Post, actor: User | None, media_id: int) -> None:
+    """Take an image off a variant that has not gone out yet; its file goes once that is committed."""
+    with transaction.atomic():
+        post = _locked(post)
+        media = Media.objects.filter(variant__post=post, pk=media_id).select_related("variant").first()
+        if media is None:
+            raise ActionError("this post has no such image", field="media")
+        # Locked, so that a worker cannot claim the variant between this check and the delete.
+        variant = Variant.objects.select_for_update().get(pk=media.variant_id)
+        if variant.state not in (Variant.State.PENDING, Variant.State.SCHEDULED):
+            raise Conflict("this variant is being published or was published; its media can no longer change")
+        storage, name = media.file.storage, media.file.name
+        media.delete()
+        _event(post, actor, "media_removed", f"image for {variant.channel_id}: {media.alt[:100]}")
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def publish_now(*, post: Post, actor: User | None, approve_first: bool = False, accept_mix_warning: bool = False) -> Post:
+    """Publish `post` now: scheduled at this moment, so that the publisher takes it on its next
+    look, with every check scheduling makes (the mix, the time, the post's state). With
+    `approve_first` (for a caller who may approve), a draft or a post in review is approved
+    first, with approval's checks; either both happen or neither."""
+    with transaction.atomic():
+        if approve_first and post.state in (Post.State.DRAFT, Post.State.IN_REVIEW):
+            post = approve(post=post, actor=actor)
+        return schedule(post=post, actor=actor, at=now(), accept_mix_warning=accept_mix_warning)
+
+
+def delete_post(*, post: Post, actor: User | None) -> Post:
+    """Delete a post that has not gone out, keeping it and its history: it leaves the calendar,
+    the lists and the mix, and the deletion is an event of its history.
+
+    1. Lock the post and its variants; nothing already out (or perhaps out) may be deleted.
+    2. Take its scheduled variants off the queue in the same conditional UPDATE unschedule
+       uses: a variant a worker has claimed meanwhile is no longer 'scheduled', and then the
+       post is not deleted (delivery's claim skips rows this transaction holds).
+    3. Mark it deleted, record who and when, and settle what the overview was asking about it."""
+    with transaction.atomic():
+        post = _locked(post)
+        variants = list(post.variants.select_for_update())
+        out = sorted(v.channel_id for v in variants if v.state == Variant.State.PUBLISHED)
+        if out:
+            raise Conflict(
+                f"this post was published on {', '.join(out)}; Strata keeps published posts as the record of what went out."
+                " Take it down on the platform itself"
+            )
+        if any(v.state == Variant.State.UNCONFIRMED for v in variants):
+            raise Conflict("part of this post may have gone out: say first whether it did")
+        if any(v.state == Variant.State.PUBLISHING for v in variants):
+            raise Conflict("part of this post is being published right now; it cannot be deleted")
+        waiting = sum(1 for v in variants if v.state == Variant.State.SCHEDULED)
+        taken = post.variants.filter(state=Variant.State.SCHEDULED).update(state=Variant.State.PENDING, next_attempt_at=None)
+        if taken != waiting:
+            raise Conflict("part of this post is being published; it can no longer be deleted")
+        note = f"it was scheduled for {post.scheduled_at.isoformat()}" if post.state == Post.State.SCHEDULED and post.scheduled_at else ""
+        if post.state == Post.State.SCHEDULED:  # off the calendar: a scheduled post always has scheduled variants
+            post.state, post.scheduled_at = Post.State.APPROVED, None
+        post.deleted_at = now()
+        post.save(update_fields=["state", "scheduled_at", "deleted_at", "updated_at"])
+        _event(post, actor, "deleted", note)
+        _settle_notifications(post)
+    return post
+
+
+COPY_PREFIX = "Copy of "
+
+
+def duplicate_post(*, post: Post, actor: User | None) -> Post:
+    """A new draft with the same variants (texts, links, threads), objective, pillar and kind,
+    titled "Copy of …", without a time. Its variants get idempotency keys of their own, so the
+    copy can never be mistaken for the original on a platform. Both histories say so."""
+    title = COPY_PREFIX + post.label
+    if len(title) > MAX_TITLE:
+        title = title[: MAX_TITLE - 1] + "…"
+    with transaction.atomic():
+        copy = Post.objects.create(
+            workspace=post.workspace,
+            title=title,
+            objective_id=post.objective_id,
+            pillar_id=post.pillar_id,
+            kind=post.kind,
+            created_by=actor,
+        )
+        for variant in post.variants.order_by("pk"):
+            Variant.objects.create(
+                post=copy,
+                channel_id=variant.channel_id,
+                platform=variant.platform,
+                text=variant.text,
+                link=variant.link,
+                thread=list(variant.thread),
+                keys=[make_tid() for _ in range(1 + len(variant.thread))],
+            )
+        _event(copy, actor, "created", f"duplicated from #{post.pk}")
+        _event(post, actor, "duplicated", f"copied to #{copy.pk}")
+    return copy
+
+
+def bulk(*, posts: Iterable[Post], operation: Callable[[Post], object], done: str, refused: str) -> BulkResult:
+    """Run `operation` on each post in its own transaction (one refusal does not undo the
+    others) and collect each post's outcome, in the order given."""
+    result = BulkResult(done=done, refused=refused)
+    for post in posts:
+        try:
+            operation(post)
+        except ActionError as exc:
+            result.failures.append((post.label, exc.message))
+        else:
+            result.succeeded.append(post.label)
+    return result
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action did, post by post: "3 approved; 'Winter sale' could not be approved: …"."""
+
+    done: str  # "approved"
+    refused: str  # "could not be approved"
+    succeeded: list[str] = dataclasses.field(default_factory=list)
+    failures: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        parts = []
+        if self.succeeded:
+            count = len(self.succeeded)
+            parts.append(f"{count} post{'s' if count != 1 else ''} {self.done}" if count > 1 else f"'{self.succeeded[0]}' {self.done}")
+        parts += [f"'{label}' {self.refused}: {reason}" for label, reason in self.failures]
+        return "; ".join(parts) + "." if parts else "Nothing was selected."
+
+
+def schedule_at_chosen_time(*, post: Post, actor: User | None) -> Post:
+    """Schedule `post` at the time chosen for it (its scheduled_at); refuse one without a time.
+    A bulk action asks nobody about the mix, so a post that would push it over is refused."""
+    if post.scheduled_at is None:
+        raise ActionError("it has no time chosen yet; choose one on its page", field="at")
+    if post.state == Post.State.SCHEDULED:
+        raise Conflict("it is already scheduled")
+    return schedule(post=post, actor=actor, at=post.scheduled_at)
