@@ -4,6 +4,7 @@ notification, and what reached the receiver (a signed webhook to a real local HT
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import socket
 import threading
@@ -27,10 +28,15 @@ HOOK = "acme-hook"
 class Receiver(BaseHTTPRequestHandler):
     bodies: list[bytes] = []
     answers: list[int] = []
+    paths: list[str] = []
 
     def do_POST(self) -> None:
         type(self).bodies.append(self.rfile.read(int(self.headers["content-length"])))
+        type(self).paths.append(self.path)
         status = type(self).answers.pop(0) if type(self).answers else 200
+        if status == 0:  # hang up without an answer: the delivery may or may not have been taken
+            self.close_connection = True
+            return
         self.send_response(status)
         if status == 429:
             self.send_header("retry-after", "120")
@@ -42,7 +48,7 @@ class Receiver(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def hook(acme: Workspace) -> Iterator[ChannelAccount]:
-    Receiver.bodies, Receiver.answers = [], []
+    Receiver.bodies, Receiver.answers, Receiver.paths = [], [], []
     server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     put_element(
@@ -370,3 +376,147 @@ def test_a_post_takes_the_state_that_most_needs_a_person(acme: Workspace, hook: 
     post.refresh_from_db()
     assert post.state == expected
     assert post.events.filter(kind=expected).count() == 1
+
+
+def test_a_refusal_is_written_on_its_attempt(acme: Workspace, hook: ChannelAccount) -> None:
+    Receiver.answers = [422]
+    variant = deliver_due(acme, "Refused")
+    [attempt] = variant.attempt_rows.all()
+    assert (attempt.outcome, attempt.detail) == ("permanent", variant.last_error)
+    assert attempt.detail
+    assert attempt.finished_at is not None
+    assert attempt.finished_at >= attempt.started_at
+
+
+def run_until_settled(variant: Variant, *, clear_rate_limit: ChannelAccount | None = None) -> Variant:
+    while variant.state == "scheduled":
+        if clear_rate_limit is not None:
+            ChannelAccount.objects.filter(pk=clear_rate_limit.pk).update(rate_limited_until=None)
+        Variant.objects.filter(pk=variant.pk).update(next_attempt_at=now())
+        delivery.run_once(worker="test:1")
+        variant.refresh_from_db()
+    return variant
+
+
+def test_waits_for_a_rate_limit_between_failures_are_not_counted_as_tries(acme: Workspace, hook: ChannelAccount) -> None:
+    Receiver.answers = [429] * 3 + [503] * delivery.MAX_ATTEMPTS
+    variant = run_until_settled(deliver_due(acme, "Patient, then down"), clear_rate_limit=hook)
+    assert len(Receiver.bodies) == 3 + delivery.MAX_ATTEMPTS
+    assert (variant.state, variant.attempts) == ("failed", 8)
+    assert variant.last_error.startswith("gave up after 8 attempts: ")
+
+
+def test_only_scheduling_the_post_again_gives_it_fresh_tries(acme: Workspace, hook: ChannelAccount) -> None:
+    Receiver.answers = [503] * 100
+    post = due_post(acme, HOOK, "Down for long")
+    variant = Variant.objects.get(post=post)
+    for _ in range(3):
+        Variant.objects.filter(pk=variant.pk).update(next_attempt_at=now())
+        delivery.run_once(worker="test:1")
+    variant.refresh_from_db()
+    assert (variant.state, variant.claimed_by, variant.claimed_at) == ("scheduled", "", None)  # no claim is left behind
+    attempts = list(variant.attempt_rows.order_by("pk"))
+    assert [(a.number, a.outcome, a.detail) for a in attempts] == [
+        (n, "transient", "the receiver failed to take the delivery (HTTP 503); trying again later") for n in (1, 2, 3)
+    ]
+    assert all(a.finished_at is not None and a.finished_at >= a.started_at for a in attempts)
+    # A comment on this post and another post scheduled meanwhile change nothing.
+    actions.comment(post=post, actor=None, text="Still down?")
+    other = actions.create_post(
+        workspace=acme, actor=None, data=actions.PostInput(variants=[actions.VariantInput(HOOK, "Another")], objective_id="eu-awareness")
+    )
+    actions.approve(post=other, actor=None)
+    actions.schedule(post=other, actor=None, at=now() + dt.timedelta(days=1))
+    variant = run_until_settled(Variant.objects.get(pk=variant.pk))
+    assert len(Receiver.bodies) == 8
+    assert (variant.state, variant.attempts) == ("failed", 8)
+    # Scheduled again: eight tries more, numbered on from before.
+    actions.schedule(post=post, actor=None, at=now() + dt.timedelta(minutes=5))
+    variant = run_until_settled(Variant.objects.get(pk=variant.pk))
+    assert len(Receiver.bodies) == 16
+    assert (variant.state, variant.attempts) == ("failed", 16)
+    assert variant.last_error.startswith("gave up after 16 attempts: ")
+
+
+def test_a_post_taken_back_and_scheduled_again_gets_fresh_tries(acme: Workspace, hook: ChannelAccount) -> None:
+    Receiver.answers = [503] * 100
+    post = due_post(acme, HOOK, "Taken back")
+    variant = Variant.objects.get(post=post)
+    for _ in range(4):
+        Variant.objects.filter(pk=variant.pk).update(next_attempt_at=now())
+        delivery.run_once(worker="test:1")
+    actions.unschedule(post=post, actor=None)
+    actions.schedule(post=post, actor=None, at=now() + dt.timedelta(minutes=5))
+    assert list(post.events.order_by("pk").values_list("kind", flat=True))[-2:] == ["unscheduled", "scheduled"]
+    variant = run_until_settled(Variant.objects.get(pk=variant.pk))
+    assert len(Receiver.bodies) == 4 + 8
+    assert (variant.state, variant.attempts) == ("failed", 12)
+
+
+def test_a_receiver_that_never_answers_is_left_to_a_person_after_eight_tries(acme: Workspace, hook: ChannelAccount) -> None:
+    Receiver.answers = [0] * delivery.MAX_ATTEMPTS
+    text = "An announcement far longer than the sixty characters a notification quotes of it"
+    variant = run_until_settled(deliver_due(acme, text))
+    assert len(Receiver.bodies) == 8
+    assert (variant.state, variant.attempts, variant.post.state) == ("unconfirmed", 8, "unconfirmed")
+    assert (variant.claimed_by, variant.claimed_at) == ("", None)
+    assert variant.last_error.startswith("gave up after 8 attempts: ")
+    assert set(variant.attempt_rows.values_list("outcome", flat=True)) == {"unknown"}
+    [notice] = notices(acme)
+    assert notice.startswith(f"{text[:60]} on {HOOK}: unconfirmed. gave up after 8 attempts: ")
+
+
+def test_a_thread_goes_out_in_order_with_its_link_on_the_first_part_only(acme: Workspace, hook: ChannelAccount) -> None:
+    post = actions.create_post(
+        workspace=acme,
+        actor=None,
+        data=actions.PostInput(
+            variants=[actions.VariantInput(HOOK, "First part", link="https://acme.example/a", thread=("Second part", "Third part"))],
+            title="Thread",
+            objective_id="eu-awareness",
+        ),
+    )
+    actions.approve(post=post, actor=None)
+    actions.schedule(post=post, actor=None, at=now() + dt.timedelta(minutes=5))
+    Variant.objects.filter(post=post).update(next_attempt_at=now(), due_at=now())
+    delivery.run_once(worker="test:1")
+    [body] = Receiver.bodies
+    sent = json.loads(body)
+    assert sent["title"] == "Thread"
+    assert sent["parts"] == [
+        {"text": "First part", "link": "https://acme.example/a"},
+        {"text": "Second part", "link": ""},
+        {"text": "Third part", "link": ""},
+    ]
+
+
+def test_a_variant_of_a_deleted_post_left_in_the_queue_is_taken_off_it_without_a_call(acme: Workspace, hook: ChannelAccount) -> None:
+    post = due_post(acme, HOOK, "Deleted meanwhile")
+    Post.objects.filter(pk=post.pk).update(deleted_at=now())  # as if deleting had missed this variant
+    assert delivery.run_once(worker="test:1") == 1
+    variant = Variant.objects.get(post=post)
+    assert (variant.state, variant.next_attempt_at, variant.claimed_by, variant.claimed_at) == ("pending", None, "", None)
+    assert not variant.attempt_rows.exists()
+    assert Receiver.bodies == []
+    assert notices(acme) == []
+    assert delivery.run_once(worker="test:1") == 0
+
+
+def test_one_run_sends_each_post_through_its_own_channel(acme: Workspace, hook: ChannelAccount) -> None:
+    put_element(
+        workspace=acme,
+        author=None,
+        kind=KINDS["channels"],
+        element_id=None,
+        element={"id": "acme-hook-2", "platform": "webhook", "handle": "acme-hook-2", "purpose": "educating"},
+    )
+    actions.connect_channel(
+        workspace=acme, actor=None, channel_id="acme-hook-2", service=hook.service.replace("/hook", "/two"), handle="two", secret="s"
+    )
+    due_post(acme, HOOK, "Through the first")
+    due_post(acme, "acme-hook-2", "Through the second")
+    assert delivery.run_once(worker="test:1") == 2
+    assert sorted(zip(Receiver.paths, (json.loads(b)["parts"][0]["text"] for b in Receiver.bodies), strict=True)) == [
+        ("/hook", "Through the first"),
+        ("/two", "Through the second"),
+    ]

@@ -11,10 +11,11 @@ Nothing is written anywhere: importing is the caller's business, after this succ
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import difflib
 import gc
-import types
+import re
 import typing
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -42,14 +43,16 @@ def load_plan(data: bytes, filename: str = "plan.yaml") -> PlanDocument:
     if len(data) > MAX_BYTES:
         raise too_large(len(data), filename)
     try:
-        text = data.decode("utf-8")
+        text = data.decode()  # UTF-8
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        before = data[: exc.start]
+        line, column = before.count(b"\n") + 1, exc.start - before.rfind(b"\n")
         raise PlanInvalid(
             [PlanError(filename, line, column, "", f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} here); save it as UTF-8")]
         ) from None
     text = text.removeprefix("\ufeff")
+    if "\x00" in text:  # the fast parser would stop reading there and drop the rest unsaid
+        raise _control_character(text, text.index("\x00"), filename)
     try:
         bounds.check_bounds(text)
     except bounds.BoundsExceeded as exc:
@@ -95,35 +98,34 @@ def _node_tree(text: str) -> yaml.Node | None:
 
 
 def _raise_positioned(text: str, filename: str) -> None:
-    """Parse slowly, with positions, and raise the first error found (if any)."""
+    """Parse slowly, with positions, and raise the first error found (if any). Both steps recurse
+    (libyaml's composer in C, the conversion in Python) only as deep as the bounds let a text
+    nest, far below where either would run out of stack."""
     try:
         root = yamlnodes.compose(text)
+        if root is not None:
+            yamlnodes.to_python(root)
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, text, filename) from None
-    except RecursionError:
-        raise PlanInvalid([PlanError(filename, 1, 1, "", "the YAML is nested too deeply to be a plan")]) from None
-    if root is None:
-        return
-    try:
-        yamlnodes.to_python(root)
     except yamlnodes.NodeError as exc:
         raise PlanInvalid([PlanError(filename, exc.line, exc.column, "", exc.message)]) from None
-    except RecursionError:
-        raise PlanInvalid([PlanError(filename, 1, 1, "", "the YAML is nested too deeply to be a plan")]) from None
 
 
 def _yaml_error(exc: yaml.YAMLError, text: str, filename: str) -> PlanInvalid:
-    """libyaml's error, placed and in plain words."""
-    if isinstance(exc, yaml.reader.ReaderError):
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        message = f"the file contains a control character (U+{exc.character:04X}) that YAML does not allow"
-        return PlanInvalid([PlanError(filename, line, column, "", message)])
-    if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return PlanInvalid([PlanError(filename, line, column, "", f"not valid YAML: {exc.problem or exc.context or 'malformed YAML'}")])
-    return PlanInvalid([PlanError(filename, 1, 1, "", f"not valid YAML: {exc}")])
+    """libyaml's error, placed and in plain words: a character YAML does not allow, or a problem
+    with its mark (libyaml marks every other error it raises)."""
+    if isinstance(exc, yaml.reader.ReaderError):  # its position counts bytes of UTF-8
+        return _control_character(text, len(text.encode()[: exc.position].decode()), filename)
+    marked: Any = exc
+    mark = marked.problem_mark
+    return PlanInvalid([PlanError(filename, mark.line + 1, mark.column + 1, "", f"not valid YAML: {marked.problem}")])
+
+
+def _control_character(text: str, position: int, filename: str) -> PlanInvalid:
+    before = text[:position]
+    line, column = before.count("\n") + 1, position - before.rfind("\n")
+    message = f"the file contains a control character (U+{ord(text[position]):04X}) that YAML does not allow"
+    return PlanInvalid([PlanError(filename, line, column, "", message)])
 
 
 def validate_plan(raw: Any, *, filename: str, root: Callable[[], yaml.Node | None] | None = None, text: str | None = None) -> PlanDocument:
@@ -135,7 +137,7 @@ def validate_plan(raw: Any, *, filename: str, root: Callable[[], yaml.Node | Non
         plan = PlanDocument.model_validate(raw)
     except pydantic.ValidationError as exc:
         tree = root() if root else None
-        errors = [_translate(error, raw, filename, tree, text) for error in exc.errors(include_url=False)]
+        errors = [_translate(error, raw, filename, tree, text) for error in exc.errors()]
         raise PlanInvalid(_dedupe(errors)) from None
     problems = reference_errors(plan)
     if problems:
@@ -163,11 +165,13 @@ def _invalid_shape(raw: Any, filename: str, root: Callable[[], yaml.Node | None]
 
 
 def _dedupe(errors: list[PlanError]) -> list[PlanError]:
-    seen: set[tuple[int, int, str]] = set()
+    """Each error once. Errors about different places stay apart even where they share words and
+    a position (a plan from JSON has no positions: every error is at 1:1)."""
+    seen: set[tuple[int, int, str, str]] = set()
     unique = []
     for error in errors:
-        if (error.line, error.column, error.message) not in seen:
-            seen.add((error.line, error.column, error.message))
+        if (error.line, error.column, error.path, error.message) not in seen:
+            seen.add((error.line, error.column, error.path, error.message))
             unique.append(error)
     return unique
 
@@ -182,30 +186,34 @@ def describe_path(loc: tuple[Any, ...], raw: Any) -> str:
             parts.append(f"[{element_id}]" if isinstance(element_id, str) else f"[{step}]")
         else:
             parts.append(("." if parts else "") + str(step))
-        try:
-            node = node[step]
-        except (KeyError, IndexError, TypeError):
-            node = None
+        node = _child(node, step)
     return "".join(parts)
+
+
+def _child(node: Any, step: Any) -> Any:
+    try:
+        return node[step]
+    except (KeyError, IndexError, TypeError):
+        return None
 
 
 def _translate(error: Any, raw: Any, filename: str, root: yaml.Node | None, text: str | None = None) -> PlanError:
     loc = tuple(step for step in error["loc"] if not (isinstance(step, str) and step.startswith(("[key]", "function-"))))
     kind = error["type"]
     value = error.get("input")
-    field = loc[-1] if loc else ""
+    field = loc[-1]  # never the whole plan: a mapping is checked before pydantic sees it
     if kind == "extra_forbidden":
         known = _known_keys(loc[:-1])
-        guess = difflib.get_close_matches(str(field), known, n=1, cutoff=0.6)
-        hint = f"; did you mean '{guess[0]}'?" if guess else (f"; expected one of: {', '.join(known)}" if known else "")
+        guess = difflib.get_close_matches(str(field), known)
+        hint = f"; did you mean '{guess[0]}'?" if guess else f"; expected one of: {', '.join(known)}"
         line, column = yamlnodes.locate(root, loc, key=True)
         return PlanError(filename, line, column, describe_path(loc[:-1], raw), f"unknown key '{field}'{hint}")
     line, column = yamlnodes.locate(root, loc)
     where = describe_path(loc, raw)
     if kind == "value_error" and isinstance(problem := error["ctx"]["error"], QueryError) and text is not None:
         # Point at the offending token inside the query, not at the start of the value.
-        node, exact = yamlnodes.node_at(root, loc)
-        inside = position_in_scalar(text, node, problem.offset) if exact and node is not None else None
+        node = yamlnodes.node_at(root, loc)  # the query's own node: the value exists
+        inside = position_in_scalar(text, node, problem.offset) if node is not None else None
         line, column = inside or (line, column)
     if kind == "missing":
         return PlanError(filename, line, column, describe_path(loc[:-1], raw), f"missing required key '{field}'")
@@ -218,8 +226,8 @@ def _translate(error: Any, raw: Any, filename: str, root: yaml.Node | None, text
             f"a channel has exactly one primary purpose, not {len(value)}; a second purpose means a second profile: add another channel",
         )
     if kind == "literal_error":
-        expected = [v.strip(" '") for v in error["ctx"]["expected"].replace(" or ", ", ").split(", ")]
-        guess = difflib.get_close_matches(str(value), expected, n=1, cutoff=0.5) if isinstance(value, str) else []
+        expected = [str(ast.literal_eval(v)) for v in re.split(", | or ", error["ctx"]["expected"])]  # "'a', 'b' or 'c'"
+        guess = difflib.get_close_matches(str(value), expected, cutoff=0.5) if isinstance(value, str) else []
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
         return PlanError(filename, line, column, where, f"{_show(value)} is not one of: {', '.join(expected)}{hint}")
     return PlanError(filename, line, column, where, _plain_message(kind, field, value, error))
@@ -261,7 +269,7 @@ def _plain_message(kind: str, field: Any, value: Any, error: Any) -> str:
         return "must not be empty"
     if kind == "string_too_long":
         return f"is too long (at most {error['ctx']['max_length']} characters)"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+    if kind in ("greater_than_equal", "less_than_equal"):  # the plan's bounds are all inclusive
         return f"{_show(value)}: {error['msg'].lower()}"
     return f"{error['msg']} (got {_show(value)})"
 
@@ -275,40 +283,20 @@ def _show(value: Any) -> str:
         return "a list"
     if isinstance(value, bool):
         return f"{str(value).lower()} (a yes/no value; put it in quotes if you meant the word)"
-    text = repr(value) if isinstance(value, str) else str(value)
+    text = repr(value)  # what is left is text (quoted) or a number
     return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _known_keys(loc: tuple[Any, ...]) -> list[str]:
-    """The keys the schema allows at `loc`, for 'did you mean' hints."""
-    annotation: Any = PlanDocument
+    """The keys the schema allows at `loc`, for 'did you mean' hints. Only a model refuses
+    unknown keys, and the plan reaches its models through fields and list items alone."""
+    model: Any = PlanDocument
     for step in loc:
-        annotation = _unwrap(annotation)
-        if isinstance(step, int):
-            args = typing.get_args(annotation)
-            annotation = args[0] if args else None
-        elif isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
-            field = annotation.model_fields.get(str(step))
-            annotation = field.annotation if field else None
-        elif typing.get_origin(annotation) is dict:
-            annotation = typing.get_args(annotation)[1]
-        else:
-            return []
-    annotation = _unwrap(annotation)
-    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
-        return list(annotation.model_fields)
-    if typing.get_origin(annotation) is dict:
-        return list(typing.get_args(_unwrap(typing.get_args(annotation)[0])))
-    return []
+        if isinstance(step, str):  # a field; an int is an item of the list the field holds
+            model = _model_in(model.model_fields[step].annotation)
+    return list(model.model_fields)
 
 
-def _unwrap(annotation: Any) -> Any:
-    """Strip Optional[...] and Annotated[...] down to the type that carries the fields."""
-    while True:
-        origin = typing.get_origin(annotation)
-        if origin is typing.Annotated:
-            annotation = typing.get_args(annotation)[0]
-        elif origin in (typing.Union, types.UnionType):
-            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
-        else:
-            return annotation
+def _model_in(annotation: Any) -> Any:
+    """The model a field holds: `Budget`, `Budget | None` or `list[Goal]` → Budget, Goal."""
+    return next(a for a in (annotation, *typing.get_args(annotation)) if isinstance(a, type) and issubclass(a, pydantic.BaseModel))

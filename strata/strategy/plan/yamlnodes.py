@@ -22,22 +22,24 @@ except ImportError:  # pragma: no cover - wheels ship libyaml
 
 
 class NodeError(Exception):
-    def __init__(self, node_or_mark: Any, message: str) -> None:
+    """A value the node tree holds but a plan cannot, at the node's position (libyaml marks every node)."""
+
+    def __init__(self, node: yaml.Node, message: str) -> None:
         super().__init__(message)
-        mark = getattr(node_or_mark, "start_mark", node_or_mark)
-        self.line = (mark.line + 1) if mark is not None else 1
-        self.column = (mark.column + 1) if mark is not None else 1
+        self.line = node.start_mark.line + 1
+        self.column = node.start_mark.column + 1
         self.message = message
 
 
 class FastParseError(Exception):
+    """The fast parser's refusal: its position when it gives one, and the last line of its message
+    (the lines before it quote the file)."""
+
     def __init__(self, message: str) -> None:
-        first, *_ = message.splitlines() or [""]
         where = re.search(r"line (\d+), column (\d+)", message)
         self.line, self.column = (int(where.group(1)), int(where.group(2))) if where else (1, 1)
-        detail = message.strip().splitlines()[-1] if "\n" in message else first
-        self.message = detail.strip()
-        super().__init__(self.message)
+        *_, last = [message, *message.strip().splitlines()]
+        self.message = last.strip()
 
 
 _NO_ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=0)
@@ -45,14 +47,14 @@ _NO_ALIASES = yaml_rs.AliasLimits(max_total_replayed_events=0)
 
 def parse_fast(text: str) -> Any:
     """Plain Python data from YAML, with no positions: about twenty times faster than PyYAML
-    on large plans (see docs/benchmarks.md). Duplicate keys and aliases are refused here too;
-    the slow path then finds where they are."""
+    on large plans (see docs/benchmarks.md). Duplicate keys (yaml_rs refuses them unless told
+    otherwise) and aliases are refused here too; the slow path then finds where they are."""
     try:
-        return yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
-    except (yaml_rs.YAMLDecodeError, ValueError, RecursionError) as exc:
+        return yaml_rs.loads(text, parse_datetime=False, alias_limits=_NO_ALIASES)
+    # TypeError: a key it cannot hash (a list inside a mapping used as a key); the slow path
+    # refuses every such key in words, with its position.
+    except (yaml_rs.YAMLDecodeError, ValueError, RecursionError, TypeError) as exc:
         raise FastParseError(str(exc)) from None
-    except TypeError as exc:  # a key it cannot hash (a mapping inside a list used as a key)
-        raise FastParseError(f"a key must be a plain word, not a list or mapping ({exc})") from None
 
 
 def compose(text: str) -> yaml.Node | None:
@@ -64,41 +66,40 @@ def compose(text: str) -> yaml.Node | None:
         loader.dispose()
 
 
-_SCALARS = yaml.SafeLoader("")
-
-
 def to_python(root: yaml.Node) -> Any:
     """Convert a node tree to dicts, lists and scalars, refusing duplicate keys and aliases."""
     seen: set[int] = set()
+    # A constructor of this tree's own: it remembers every value it made, and one kept for the
+    # whole process would keep every refused file's values with it.
+    scalars = yaml.constructor.SafeConstructor()
 
     def convert(node: yaml.Node) -> Any:
         if isinstance(node, yaml.ScalarNode):
-            if node.tag == "tag:yaml.org,2002:str":
+            if node.tag == yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG:
                 return node.value  # the common case, without the constructor's overhead
             try:
-                return _SCALARS.construct_object(node, deep=True)
+                return scalars.construct_object(node)
             except yaml.constructor.ConstructorError as exc:
                 raise NodeError(node, f"cannot read this value: {exc.problem}") from None
             except (ValueError, KeyError, AttributeError):  # a tag the value does not fit: `!!int x`, `!!bool maybe`
-                raise NodeError(node, f"cannot read this value: {node.value!r} is not a valid !!{node.tag.rsplit(':', 1)[-1]}") from None
+                tag = node.tag.removeprefix("tag:yaml.org,2002:")
+                raise NodeError(node, f"cannot read this value: {node.value!r} is not a valid !!{tag}") from None
         if id(node) in seen:
             raise NodeError(node, NO_ALIASES)
         seen.add(id(node))
         if isinstance(node, yaml.SequenceNode):
             return [convert(item) for item in node.value]
-        if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise NodeError(key_node, "merge keys (<<) are not supported in plan files: write the keys out")
-                key = convert(key_node)
-                if isinstance(key, (list, dict)):
-                    raise NodeError(key_node, "a key must be a plain word, not a list or mapping")
-                if key in result:
-                    raise NodeError(key_node, f"duplicate key '{key}': each key may appear once here")
-                result[key] = convert(value_node)
-            return result
-        raise NodeError(node, "unexpected YAML node")  # pragma: no cover
+        result: dict[Any, Any] = {}  # the one other kind of node: a mapping
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise NodeError(key_node, "merge keys (<<) are not supported in plan files: write the keys out")
+            key = convert(key_node)
+            if isinstance(key, (list, dict)):
+                raise NodeError(key_node, "a key must be a plain word, not a list or mapping")
+            if key in result:
+                raise NodeError(key_node, f"duplicate key '{key}': each key may appear once here")
+            result[key] = convert(value_node)
+        return result
 
     return convert(root)
 
@@ -109,26 +110,23 @@ def locate(root: yaml.Node | None, path: tuple[Any, ...], *, key: bool = False) 
     With `key=True` and a path ending in a mapping key, point at the key rather than its value
     (used for unknown keys).
     """
-    best, _ = node_at(root, path, key=key)
+    best = node_at(root, path, key=key)
     if best is None:
         return 1, 1
     return best.start_mark.line + 1, best.start_mark.column + 1
 
 
-def node_at(root: yaml.Node | None, path: tuple[Any, ...], *, key: bool = False) -> tuple[yaml.Node | None, bool]:
-    """The node at `path`, or the deepest node on the way that exists; and whether it is the one asked for."""
+def node_at(root: yaml.Node | None, path: tuple[Any, ...], *, key: bool = False) -> yaml.Node | None:
+    """The node at `path`, or the deepest node on the way that exists (None without a tree)."""
     node = root
-    best = node
     for index, step in enumerate(path):
-        last = index == len(path) - 1
         if isinstance(node, yaml.MappingNode):
             match = next(((k, v) for k, v in node.value if k.value == str(step)), None)
             if match is None:
-                return best, False
-            node = match[0] if (key and last) else match[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+                return node
+            node = match[0] if (key and index == len(path) - 1) else match[1]
+        elif isinstance(node, yaml.SequenceNode) and step in range(len(node.value)):
             node = node.value[step]
         else:
-            return best, False
-        best = node
-    return best, best is not None
+            return node
+    return node
