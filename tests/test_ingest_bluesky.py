@@ -63,7 +63,16 @@ def test_every_kind_arrives_once_threaded_and_tied_to_the_brands_post(acme: Work
     mention = net.post(fan, f"Lovely bikes from @{brand.handle} this spring")
     # The AppView tells the brand of the first reply but not of the reply to it (it tells that
     # reply's parent's author): Strata finds it in the brand's thread.
-    net.wait_until(lambda: len(net.notifications(brand).notifications) >= 6 or None, what="six notifications")
+    seen: list[str] = []
+
+    def six() -> bool | None:
+        seen[:] = sorted(n.reason for n in net.notifications(brand).notifications)
+        return len(seen) >= 6 or None
+
+    try:
+        net.wait_until(six, what="six notifications")
+    except TimeoutError:
+        raise AssertionError(f"the AppView listed {seen} for the brand, not six notifications") from None
     net.wait_indexed(deeper)
 
     assert read_all(acme) >= 7
