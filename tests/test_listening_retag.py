@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
@@ -47,6 +48,7 @@ def matched(*items: HeardItem) -> list[list[str]]:
     return [HeardItem.objects.get(pk=i.pk).matched_queries for i in items]
 
 
+@pytest.mark.django_db(transaction=True)  # the worker below commits and closes its connection, as a worker does
 def test_stored_items_follow_a_changed_query(acme: Workspace, django_capture_on_commit_callbacks: Any) -> None:
     velocita = item(acme, 1, "My new velocita e-bike is here")
     rapid = item(acme, 2, "Rapid Cycles opened a shop on our street")

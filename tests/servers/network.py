@@ -60,6 +60,7 @@ def new_schema() -> str:
 # How long to wait for the AppView to index what the PDS wrote: seconds when the machine is
 # idle, far longer when every core is busy (CI runs several servers beside the tests).
 WAIT = 90.0
+NUDGE = 5.0  # seconds of waiting before the AppView is asked to catch up
 
 
 @dataclass(frozen=True)
@@ -303,15 +304,29 @@ class BlueskyNetwork:
     def wait_until(self, probe: Callable[[], T | None], *, timeout: float = WAIT, what: str = "the AppView to index it") -> T:
         """Poll `probe` until it returns something truthy; fail after `timeout` seconds."""
         deadline = time.monotonic() + timeout
-        delay = 0.02
+        delay, nudged = 0.02, time.monotonic()
         while True:
             value = probe()
             if value:
                 return value
             if time.monotonic() > deadline:
-                raise TimeoutError(f"waited {timeout:.0f} s for {what}")
+                raise TimeoutError(f"waited {timeout:.0f} s for {what}; the network's last words:\n{self.log()}")
+            if time.monotonic() - nudged > NUDGE:
+                self.catch_up()
+                nudged = time.monotonic()
             time.sleep(delay)
             delay = min(delay * 1.5, 0.25)
+
+    def catch_up(self) -> None:
+        """Ask the AppView to process everything the PDS has sequenced (network.js, "process"):
+        its subscription usually keeps up alone, but on a busy machine it has been seen to fall
+        behind for longer than any wait."""
+        if self.process is not None and self.process.stdin is not None:
+            try:
+                self.process.stdin.write("process\n")
+                self.process.stdin.flush()
+            except (BrokenPipeError, ValueError):
+                pass
 
     def wait_indexed(self, *refs: Ref, timeout: float = WAIT) -> None:
         for ref in refs:

@@ -35,6 +35,17 @@ async function main () {
   // Standard input is a pipe from the test process: when that process dies, even by SIGKILL,
   // the pipe closes and the network stops instead of living on.
   process.stdin.on('end', stop)
+  // A line "process" asks the AppView to catch up with everything the PDS has sequenced
+  // (dev-env's processAll): the tests send it while they wait for something to be indexed.
+  let processing = false
+  process.stdin.setEncoding('utf8')
+  process.stdin.on('data', (chunk) => {
+    if (processing || !chunk.includes('process')) return
+    processing = true
+    network.processAll(10000)
+      .catch((err) => console.error(`processAll: ${err && err.message}`))
+      .finally(() => { processing = false })
+  })
   process.stdin.resume()
 }
 
