@@ -5,10 +5,7 @@ What reaches a platform is what a real local webhook receiver got."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from collections.abc import Callable
 
 import pytest
 import time_machine
@@ -22,43 +19,8 @@ from strata.publishing import actions, delivery
 from strata.publishing.mix import channel_mix
 from strata.publishing.models import Attempt, ChannelAccount, Notification, Post, Variant
 from strata.publishing.planlink import PlanLink
-from strata.strategy.actions import put_element
-from strata.strategy.elements import KINDS
 from tests.posts import due_post
-
-HOOK = "acme-hook"
-
-
-class Receiver(BaseHTTPRequestHandler):
-    bodies: list[bytes] = []
-
-    def do_POST(self) -> None:
-        type(self).bodies.append(self.rfile.read(int(self.headers["content-length"])))
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def hook(acme: Workspace) -> Iterator[ChannelAccount]:
-    """A webhook channel of acme, connected to a real HTTP server on 127.0.0.1."""
-    Receiver.bodies = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    put_element(
-        workspace=acme,
-        author=None,
-        kind=KINDS["channels"],
-        element_id=None,
-        element={"id": HOOK, "platform": "webhook", "handle": HOOK, "purpose": "educating"},
-    )
-    actions.connect_channel(
-        workspace=acme, actor=None, channel_id=HOOK, service=f"http://127.0.0.1:{server.server_address[1]}/hook", handle="hook", secret="s"
-    )
-    yield ChannelAccount.objects.get(channel_id=HOOK)
-    server.shutdown()
+from tests.test_core_delivery import HOOK, Receiver, hook  # noqa: F401 - the webhook channel and its real receiver
 
 
 def draft(
@@ -117,7 +79,7 @@ def test_a_deleted_post_leaves_the_list_and_calendar_and_keeps_its_history(acme:
     assert list(kept.variants.values_list("state", "next_attempt_at")) == [("pending", None)]
 
 
-def test_a_scheduled_post_deleted_before_its_time_is_never_sent(acme: Workspace, hook: ChannelAccount) -> None:
+def test_a_scheduled_post_deleted_before_its_time_is_never_sent(acme: Workspace, hook: ChannelAccount) -> None:  # noqa: F811
     at = now() + dt.timedelta(minutes=30)
     post = scheduled(acme, at=at, channel=HOOK)
     actions.delete_post(post=post, actor=None)
@@ -128,7 +90,7 @@ def test_a_scheduled_post_deleted_before_its_time_is_never_sent(acme: Workspace,
     assert Variant.objects.get(post=post).state == "pending"
 
 
-def test_a_variant_of_a_deleted_post_left_in_the_queue_is_withdrawn_without_a_call(acme: Workspace, hook: ChannelAccount) -> None:
+def test_a_variant_of_a_deleted_post_left_in_the_queue_is_withdrawn_without_a_call(acme: Workspace, hook: ChannelAccount) -> None:  # noqa: F811
     """As if written by a process that did not know of deleting: the claim sees the post is
     deleted, and delivery takes the variant off the queue without calling the platform."""
     post = due_post(acme, HOOK, "Should never go out")
@@ -151,7 +113,9 @@ def test_a_deleted_post_no_longer_counts_in_the_mix(acme: Workspace) -> None:
 
 
 def test_a_published_post_cannot_be_deleted_and_the_page_says_why(
-    acme: Workspace, hook: ChannelAccount, client_for: Callable[[str], Client]
+    acme: Workspace,
+    hook: ChannelAccount,  # noqa: F811
+    client_for: Callable[[str], Client],
 ) -> None:
     post = due_post(acme, HOOK, "Out already", title="Launch day")
     delivery.run_once(worker="test:1")
@@ -180,7 +144,7 @@ def test_a_deleted_post_takes_no_further_step(acme: Workspace, client_for: Calla
     assert Post.objects.get(pk=post.pk).state == "draft"
 
 
-def test_deleting_a_failed_post_settles_what_the_overview_asked(acme: Workspace, hook: ChannelAccount) -> None:
+def test_deleting_a_failed_post_settles_what_the_overview_asked(acme: Workspace, hook: ChannelAccount) -> None:  # noqa: F811
     hook.delete()  # nowhere to go: the post fails and the overview asks a person
     post = due_post(acme, HOOK, "Nowhere to go")
     delivery.run_once(worker="test:1")
@@ -231,7 +195,7 @@ def test_the_api_deletes_and_duplicates(acme: Workspace, client_for: Callable[[s
     assert again.json()["detail"] == "this post was deleted; its history is kept, but it can no longer change"
 
 
-def test_the_api_refuses_to_delete_a_published_post(acme: Workspace, hook: ChannelAccount, token_for: Callable[[str], str]) -> None:
+def test_the_api_refuses_to_delete_a_published_post(acme: Workspace, hook: ChannelAccount, token_for: Callable[[str], str]) -> None:  # noqa: F811
     post = due_post(acme, HOOK, "Out already")
     delivery.run_once(worker="test:1")
     answer = Client().delete(f"/api/v1/workspaces/acme/posts/{post.pk}", headers={"Authorization": f"Bearer {token_for('owner')}"})
