@@ -247,7 +247,12 @@ class BlueskyNetwork:
         return Ref(made.uri, made.cid)
 
     def reply(self, account: BlueskyAccount, parent: Ref, text: str) -> Ref:
-        """A reply to `parent`, with the root of its thread as the record requires."""
+        """A reply to `parent`, with the root of its thread as the record requires.
+
+        It waits until the AppView has indexed the parent, as a person replies only to what they
+        have seen: the AppView indexes each repository on its own, and a reply indexed before its
+        parent notifies nobody (the parent's author is looked up from the indexed parent)."""
+        self.wait_indexed(parent)
         record = self.record(parent.uri)
         root = record["value"].get("reply", {}).get("root") or {"uri": parent.uri, "cid": parent.cid}
         reply_to = models.AppBskyFeedPost.ReplyRef(
