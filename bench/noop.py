@@ -19,7 +19,7 @@ class NoopAdapter:
     def limits(self, credentials: Credentials | None) -> Limits:
         return Limits(max_length=10_000)
 
-    def check(self, parts: tuple[Part, ...], limits: Limits) -> list[Problem]:
+    def check(self, parts: tuple[Part, ...], limits: Limits, reply_to: str = "") -> list[Problem]:
         return []
 
     def verify(self, credentials: Credentials) -> str:

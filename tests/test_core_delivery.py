@@ -221,10 +221,13 @@ def test_a_claim_carries_everything_delivery_needs(acme: Workspace, hook: Channe
     )
     actions.approve(post=post, actor=None)
     actions.schedule(post=post, actor=None, at=now() + dt.timedelta(minutes=5))
-    Variant.objects.filter(post=post).update(next_attempt_at=now(), due_at=now())
+    # What a reply answers rides in the claim too (create_reply refuses one on a webhook; the
+    # claim does not look at the platform).
+    Variant.objects.filter(post=post).update(next_attempt_at=now(), due_at=now(), reply_to="110")
     variant = Variant.objects.get(post=post)
     claimed = delivery.claim_due(worker="test:1")
     assert claimed is not None
+    assert claimed.reply_to == "110"
     assert (claimed.pk, claimed.post_id, claimed.workspace_id, claimed.title, claimed.channel_id) == (
         variant.pk,
         post.pk,

@@ -49,7 +49,9 @@ def retry_now(variant: Variant) -> None:
 
 
 def outcomes(variant: Variant) -> list[str]:
-    return list(variant.attempt_rows.order_by("number").values_list("outcome", flat=True))
+    # A claim taken back from a dead worker keeps its count, so the retry's attempt has the same
+    # number as the interrupted one: the order they were written in tells them apart.
+    return list(variant.attempt_rows.order_by("number", "pk").values_list("outcome", flat=True))
 
 
 def worker_dies_after_publishing(account: ChannelAccount) -> Variant:
@@ -60,7 +62,8 @@ def worker_dies_after_publishing(account: ChannelAccount) -> Variant:
     parts = tuple(Part(text=text, link=claimed.link if index == 0 else "") for index, text in enumerate(claimed.parts))
     adapter = adapter_for(claimed.platform)
     assert adapter is not None
-    adapter.publish(account.credentials(), Outgoing(parts=parts, keys=tuple(claimed.keys), title=claimed.title))
+    outgoing = Outgoing(parts=parts, keys=tuple(claimed.keys), title=claimed.title, reply_to=claimed.reply_to)
+    adapter.publish(account.credentials(), outgoing)
     Variant.objects.filter(pk=claimed.pk).update(claimed_at=now() - delivery.lease() - dt.timedelta(minutes=1))
     return Variant.objects.get(pk=claimed.pk)
 

@@ -40,6 +40,10 @@ class Outgoing:
     parts: tuple[Part, ...]
     keys: tuple[str, ...]  # one idempotency key per part, chosen by Strata when the post was made
     title: str = ""
+    # The platform's id of what the first part answers (a Bluesky at:// URI, a Mastodon status
+    # id); empty for a post that starts a conversation. Further parts chain as in any thread.
+    # An adapter that cannot answer must refuse it: never post the answer as a new message.
+    reply_to: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +124,11 @@ class CredentialsRefused(PermanentError):
     """The server answered and refused the handle, password or token."""
 
 
+def cannot_answer(what: str) -> str:
+    """What a platform that has no conversations says to a reply, in check() and publish()."""
+    return f"{what} cannot answer a conversation; answer on the platform the conversation is on"
+
+
 class Adapter(Protocol):
     name: str
     needs_secret: bool  # False where Strata itself is the platform (its own feed)
@@ -130,7 +139,9 @@ class Adapter(Protocol):
 
     def limits(self, credentials: Credentials | None) -> Limits: ...
 
-    def check(self, parts: tuple[Part, ...], limits: Limits) -> list[Problem]: ...
+    # `reply_to`: the parts answer that post (Outgoing.reply_to); a platform that cannot answer
+    # a conversation says so here, as an error, so that the reply is refused before it is made.
+    def check(self, parts: tuple[Part, ...], limits: Limits, reply_to: str = "") -> list[Problem]: ...
 
     def verify(self, credentials: Credentials) -> str: ...
 

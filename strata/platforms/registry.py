@@ -31,8 +31,8 @@ class Guarded:
         with egress.guard():
             return self.inner.limits(credentials)
 
-    def check(self, parts: tuple[Part, ...], limits: Limits) -> list[Problem]:
-        return self.inner.check(parts, limits)
+    def check(self, parts: tuple[Part, ...], limits: Limits, reply_to: str = "") -> list[Problem]:
+        return self.inner.check(parts, limits, reply_to)
 
     def verify(self, credentials: Credentials) -> str:
         with egress.guard():

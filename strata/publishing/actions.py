@@ -124,15 +124,16 @@ def _limits(workspace: Workspace, channel_id: str, platform: str) -> Limits | No
     return adapter.limits(account.credentials() if account else None)
 
 
-def check_variant(workspace: Workspace, variant: VariantInput, platform: str) -> list[Problem]:
-    """The platform's rules for this text, as the platform counts."""
+def check_variant(workspace: Workspace, variant: VariantInput, platform: str, *, reply_to: str = "") -> list[Problem]:
+    """The platform's rules for this text, as the platform counts; with `reply_to`, also whether
+    the platform can answer that post at all."""
     adapter = adapter_for(platform)
     if adapter is None:
         return [Problem("error", f"Strata cannot publish to {platform} yet")]
     limits = _limits(workspace, variant.channel_id, platform)
     assert limits is not None
     parts = tuple(Part(text=t, link=variant.link if i == 0 else "") for i, t in enumerate((variant.text, *variant.thread)))
-    return adapter.check(parts, limits)
+    return adapter.check(parts, limits, reply_to)
 
 
 def unconnected(workspace: Workspace, channel_ids: Iterable[str]) -> dict[str, str]:
@@ -193,6 +194,48 @@ def create_post(*, workspace: Workspace, actor: User | None, data: PostInput) ->
             )
         PostEvent.objects.create(post=post, actor=actor, kind="created")
     return post
+
+
+MAX_REPLY_TO = 500  # Variant.reply_to's column: a Bluesky at:// URI is far shorter
+
+
+def create_reply(*, workspace: Workspace, actor: User | None, channel_id: str, text: str, reply_to: str) -> Variant:
+    """Answer the platform's post `reply_to` (its id there: a Bluesky at:// URI, a Mastodon status
+    id) on `channel_id`, now: a post of one variant that publish_now hands to delivery, so that
+    it goes out exactly once like any post, as a real reply on the platform.
+
+    A reply is checked against the platform's rules like a post (and refused where the platform
+    cannot answer, as e-mail cannot), but it is not content of the plan: it needs no objective,
+    does not count in the mix, and stays off the calendar and the lists (Post.is_reply)."""
+    link = PlanLink.of(workspace)
+    channel = link.channels.get(channel_id)
+    if channel is None:
+        raise ActionError(f"the plan has no channel '{channel_id}'", field="channel")
+    reply_to = reply_to.strip()
+    if not reply_to:
+        raise ActionError("say which post this answers", field="reply_to")
+    if len(reply_to) > MAX_REPLY_TO:
+        raise ActionError(f"the address of the post being answered is over {MAX_REPLY_TO} characters long", field="reply_to")
+    given = VariantInput(channel_id, text)
+    check_content(given)
+    errors = [p.message for p in check_variant(workspace, given, channel.platform, reply_to=reply_to) if p.severity == "error"]
+    if errors:
+        raise ActionError("; ".join(errors), field="text")
+    # It goes out now: on a channel it cannot go out on, saying so beats a failure a moment later.
+    missing = unconnected(workspace, [channel_id])
+    if channel_id in missing:
+        why = missing[channel_id]
+        raise ActionError(f"{channel_id} is not connected{f': {why}' if why else ''}; connect it on the Connections page", field="channel")
+    with transaction.atomic():
+        # Written by whoever may answer, it needs no one's approval: it starts approved.
+        post = Post.objects.create(workspace=workspace, state=Post.State.APPROVED, is_reply=True, created_by=actor)
+        variant = Variant.objects.create(
+            post=post, channel_id=channel_id, platform=channel.platform, text=text, reply_to=reply_to, keys=[make_tid()]
+        )
+        _event(post, actor, "created", f"a reply to {reply_to}")
+        publish_now(post=post, actor=actor)
+    variant.refresh_from_db()
+    return variant
 
 
 def _validate(link: PlanLink, data: PostInput) -> None:
@@ -299,7 +342,10 @@ def rule_problems(post: Post) -> dict[str, list[Problem]]:
     problems = {}
     for variant in post.variants.all():
         found = check_variant(
-            post.workspace, VariantInput(variant.channel_id, variant.text, variant.link, tuple(variant.thread)), variant.platform
+            post.workspace,
+            VariantInput(variant.channel_id, variant.text, variant.link, tuple(variant.thread)),
+            variant.platform,
+            reply_to=variant.reply_to,
         )
         if found:
             problems[variant.channel_id] = found
@@ -313,7 +359,9 @@ def approve(*, post: Post, actor: User | None) -> Post:
         if post.state not in (Post.State.DRAFT, Post.State.IN_REVIEW):
             raise Conflict(f"this post is {post.get_state_display()}, not waiting for approval")
         link = PlanLink.of(post.workspace)
-        if not link.serves_objective(post.objective_id, post.pillar_id) and not settings_for(post.workspace).allow_posts_without_objective:
+        # A reply answers someone; it is not content of the plan, so it serves no objective by design.
+        serves = post.is_reply or link.serves_objective(post.objective_id, post.pillar_id)
+        if not serves and not settings_for(post.workspace).allow_posts_without_objective:
             raise ActionError(
                 "this post serves no objective (directly or through its pillar); tie it to one, or have an owner allow such posts"
                 " in Settings › Publishing",
@@ -531,6 +579,8 @@ def duplicate_post(*, post: Post, actor: User | None) -> Post:
     """A new draft with the same variants (texts, links, threads), objective, pillar and kind,
     titled "Copy of …", without a time. Its variants get idempotency keys of their own, so the
     copy can never be mistaken for the original on a platform. Both histories say so."""
+    if post.is_reply:  # a copy would go out as a new post, answering nobody
+        raise Conflict("a reply answers one conversation and cannot be copied; write a new post instead")
     title = COPY_PREFIX + post.label
     if len(title) > MAX_TITLE:
         title = title[: MAX_TITLE - 1] + "…"

@@ -125,6 +125,7 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
         Post.objects.filter(
             workspace=access.workspace,
             deleted_at=None,
+            is_reply=False,  # answers in conversations are not the plan's content: the inbox shows them
             scheduled_at__gte=dt.datetime.combine(start, dt.time(), tz),
             scheduled_at__lt=dt.datetime.combine(end, dt.time(), tz),
         )
@@ -167,7 +168,7 @@ def calendar(request: HttpRequest, slug: str) -> HttpResponse:
     earlier_page = previous if previous >= FIRST_DAY else None
     later_page = following if following <= LAST_DAY else None
     unscheduled = (
-        Post.objects.filter(workspace=access.workspace, scheduled_at=None, deleted_at=None)
+        Post.objects.filter(workspace=access.workspace, scheduled_at=None, deleted_at=None, is_reply=False)
         .exclude(state=Post.State.PUBLISHED)
         .order_by("-created_at")[:20]
     )
@@ -270,7 +271,7 @@ def render_ical(workspace: Workspace) -> str:
         f"X-WR-CALNAME:{ical_text(workspace.name)} content calendar",
     ]
     posts = (
-        Post.objects.filter(workspace=workspace, deleted_at=None)
+        Post.objects.filter(workspace=workspace, deleted_at=None, is_reply=False)
         .exclude(scheduled_at=None)
         .prefetch_related("variants")
         .order_by("scheduled_at")

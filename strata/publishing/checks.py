@@ -24,7 +24,8 @@ def _posts(ctx: ReviewContext) -> list[Post]:
     if "posts" not in ctx.cache:
         since = now() - WINDOW
         ctx.cache["posts"] = list(
-            Post.objects.filter(workspace_id=ctx.workspace_id or 0, state__in=LIVE, deleted_at=None)
+            # Replies answer conversations: no objective, mix or copy rule is about them.
+            Post.objects.filter(workspace_id=ctx.workspace_id or 0, state__in=LIVE, deleted_at=None, is_reply=False)
             .exclude(scheduled_at__lt=since)
             .prefetch_related("variants")
         )
@@ -152,6 +153,7 @@ def cadence_not_met(ctx: ReviewContext) -> Iterator[Issue]:
     counts: dict[str, int] = defaultdict(int)
     for channel_id in Variant.objects.filter(
         post__workspace_id=ctx.workspace_id or 0,
+        post__is_reply=False,  # answering people does not keep the plan's rhythm
         due_at__gte=start,
         due_at__lt=end,
         state__in=(Variant.State.SCHEDULED, Variant.State.PUBLISHING, Variant.State.PUBLISHED),

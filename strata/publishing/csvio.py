@@ -245,7 +245,8 @@ def export(workspace: Workspace) -> str:
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
     tz = zoneinfo.ZoneInfo(workspace.timezone)
-    for post in Post.objects.filter(workspace=workspace, deleted_at=None).prefetch_related("variants").order_by("scheduled_at", "pk"):
+    planned = Post.objects.filter(workspace=workspace, deleted_at=None, is_reply=False)  # replies are no plan content
+    for post in planned.prefetch_related("variants").order_by("scheduled_at", "pk"):
         for v in post.variants.all():
             writer.writerow(
                 [

@@ -125,8 +125,9 @@ def read(workspace: Workspace, params: Mapping[str, str], link: PlanLink | None 
 
 
 def posts(workspace: Workspace, selection: Selection) -> QuerySet[Post]:
-    """The workspace's posts that are not deleted, narrowed and ordered by `selection`."""
-    found = Post.objects.filter(workspace=workspace, deleted_at=None)
+    """The workspace's posts that are not deleted, narrowed and ordered by `selection`; replies
+    (answers in conversations, not the plan's content) are the inbox's."""
+    found = Post.objects.filter(workspace=workspace, deleted_at=None, is_reply=False)
     values = selection.values
     if values["q"]:
         found = found.filter(

@@ -34,6 +34,7 @@ def channel_mix(workspace_id: int, channel_id: str, around: dt.datetime, link: P
     rows = Variant.objects.filter(
         post__workspace_id=workspace_id,
         post__deleted_at=None,  # a deleted post's variants are off the queue already; this keeps them out whatever their state
+        post__is_reply=False,  # answers in conversations are not the plan's content
         channel_id=channel_id,
         state__in=LIVE,
         due_at__gt=around - WINDOW,
@@ -48,6 +49,8 @@ def channel_mix(workspace_id: int, channel_id: str, around: dt.datetime, link: P
 
 def mix_after(post: Post, at: dt.datetime) -> list[ChannelMix]:
     """The channels whose promotional share this post would push over the target."""
+    if post.is_reply:
+        return []
     link = PlanLink.of(post.workspace)
     if link.kind_of(post.kind, post.pillar_id) != "promotional":
         return []

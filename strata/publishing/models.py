@@ -100,6 +100,11 @@ class Post(models.Model):
     # Set when a person deleted the post: it leaves the calendar, the list and the mix, and its
     # history stays (actions.delete_post). Never set on a post that went out.
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # An answer in a conversation (actions.create_reply), not content of the plan: it stays out
+    # of the calendar, the lists, the mix, the export and the review, and goes through delivery
+    # like any post. Its one variant says what it answers (Variant.reply_to); this flag is the
+    # post's, so that every page about the plan leaves replies out without a join.
+    is_reply = models.BooleanField(default=False)
 
     class Meta:
         indexes: ClassVar[list[Any]] = [models.Index(fields=["workspace", "scheduled_at"], name="post_calendar")]
@@ -134,6 +139,8 @@ class Variant(models.Model):
     text = models.TextField()
     link = models.URLField(max_length=2000, blank=True)
     thread = models.JSONField(default=list, blank=True)  # further parts, each a reply to the one before
+    # The platform's id of the post the first part answers (Outgoing.reply_to), or empty.
+    reply_to = models.CharField(max_length=500, blank=True)
     keys = models.JSONField(default=list)  # idempotency keys, one per part, fixed when the variant is made
     state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
     due_at = models.DateTimeField(null=True, blank=True)

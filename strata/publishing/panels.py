@@ -60,7 +60,11 @@ def this_week(access: Access, request: HttpRequest) -> Panel | None:
     start = dt.datetime.combine(today, dt.time(), tz)
     posts = (
         Post.objects.filter(
-            workspace=access.workspace, deleted_at=None, scheduled_at__gte=start, scheduled_at__lt=start + dt.timedelta(days=7)
+            workspace=access.workspace,
+            deleted_at=None,
+            is_reply=False,  # the calendar's week: answers in conversations are not on it
+            scheduled_at__gte=start,
+            scheduled_at__lt=start + dt.timedelta(days=7),
         )
         .prefetch_related("variants")
         .order_by("scheduled_at", "pk")
@@ -97,7 +101,12 @@ def mix(access: Access, request: HttpRequest) -> Panel | None:
     around = now() + dt.timedelta(days=7)
     # One query for every channel (channel_mix asks once per channel): the same window and states.
     rows = Variant.objects.filter(
-        post__workspace=access.workspace, post__deleted_at=None, state__in=LIVE, due_at__gt=around - WINDOW, due_at__lte=around
+        post__workspace=access.workspace,
+        post__deleted_at=None,
+        post__is_reply=False,
+        state__in=LIVE,
+        due_at__gt=around - WINDOW,
+        due_at__lte=around,
     ).values_list("channel_id", "post_id", "post__kind", "post__pillar_id")
     kinds: dict[str, dict[int, str]] = {}
     for channel_id, post_id, kind, pillar in rows:

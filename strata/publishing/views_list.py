@@ -133,7 +133,9 @@ def posts_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     access = _access(request, slug, bulk.permission)
     back = _list_url(slug, request.POST.get("back", ""))
     ids = [int(i) for i in request.POST.getlist("post")[:MAX_SELECTED] if i.isascii() and i.isdigit() and len(i) < 12]
-    by_id = {p.pk: p for p in Post.objects.filter(workspace=access.workspace, deleted_at=None, pk__in=ids).prefetch_related("variants")}
+    # Only what the list shows can be selected: a reply's id sent by hand selects nothing.
+    listed = Post.objects.filter(workspace=access.workspace, deleted_at=None, is_reply=False, pk__in=ids)
+    by_id = {p.pk: p for p in listed.prefetch_related("variants")}
     chosen = [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
     if not chosen:
         messages.error(request, "Select at least one post first.")

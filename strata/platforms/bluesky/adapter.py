@@ -36,6 +36,7 @@ from strata.platforms.base import (
     Unreachable,
     excerpt,
 )
+from strata.platforms.bluesky.replies import answering, post_uri_problem
 from strata.platforms.bluesky.text import MAX_BYTES, MAX_GRAPHEMES, find_facets, graphemes
 from strata.platforms.failures import check_address, connection_failure, no_answer
 
@@ -80,8 +81,9 @@ class BlueskyAdapter:
     def limits(self, credentials: Credentials | None) -> Limits:
         return Limits(max_length=MAX_GRAPHEMES, max_media=4, requires_alt_text=True)
 
-    def check(self, parts: tuple[Part, ...], limits: Limits) -> list[Problem]:
-        problems = []
+    def check(self, parts: tuple[Part, ...], limits: Limits, reply_to: str = "") -> list[Problem]:
+        wrong = post_uri_problem(reply_to) if reply_to else None
+        problems = [Problem("error", wrong)] if wrong else []
         for index, part in enumerate(parts):
             length = graphemes(part.text)
             if length > limits.max_length:
@@ -186,8 +188,11 @@ class BlueskyAdapter:
         client = self._client(credentials)
         refs: list[dict[str, str]] = []
         try:
+            # A reply's parts all share the root of the conversation they join; a thread of our
+            # own has its first part as root.
+            first = answering(client, outgoing.reply_to, (self._did(client), outgoing.keys[0])) if outgoing.reply_to else None
             for part, key in zip(outgoing.parts, outgoing.keys, strict=True):
-                reply = {"root": refs[0], "parent": refs[-1]} if refs else None
+                reply = {"root": first["root"] if first else refs[0], "parent": refs[-1]} if refs else first
                 refs.append(self._create(client, credentials, part, key, reply))
         except RateLimitExceededError as exc:
             raise RateLimited("Bluesky asked to slow down (429)", retry_after=_retry_after(exc)) from None

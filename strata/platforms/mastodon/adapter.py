@@ -67,8 +67,10 @@ class MastodonAdapter:
         except (MastodonError, KeyError, TypeError, ValueError):
             return Limits(max_length=DEFAULT_LIMIT, max_media=4, requires_alt_text=True)
 
-    def check(self, parts: tuple[Part, ...], limits: Limits) -> list[Problem]:
-        problems = []
+    def check(self, parts: tuple[Part, ...], limits: Limits, reply_to: str = "") -> list[Problem]:
+        # A status id is the instance's own string (digits on Mastodon, letters too elsewhere);
+        # whether it names a status only the instance can say, when the reply is sent.
+        problems = [Problem("error", "the post being answered is not a status id")] if reply_to and not _status_id(reply_to) else []
         for index, part in enumerate(parts):
             text = _text(part)
             counted = length(text)
@@ -112,9 +114,9 @@ class MastodonAdapter:
         try:
             for part, key in zip(outgoing.parts, outgoing.keys, strict=True):
                 media_ids = [client.media_post(io.BytesIO(m.data), mime_type=m.mime, description=m.alt)["id"] for m in part.media]
-                status = client.status_post(
-                    _text(part), in_reply_to_id=ids[-1] if ids else None, media_ids=media_ids or None, idempotency_key=key
-                )
+                # The first part answers what it replies to (if anything); the others, the part before.
+                answers = ids[-1] if ids else outgoing.reply_to or None
+                status = client.status_post(_text(part), in_reply_to_id=answers, media_ids=media_ids or None, idempotency_key=key)
                 ids.append(str(status["id"]))
                 urls.append(str(status.get("url") or ""))
         except MastodonRatelimitError:
@@ -126,6 +128,8 @@ class MastodonAdapter:
         except MastodonServerError as exc:
             raise TransientError(f"the instance failed ({_status(exc)}); trying again later") from None
         except MastodonNotFoundError as exc:
+            if outgoing.reply_to and not ids:  # what Mastodon answers when in_reply_to_id names no status it shows
+                raise PermanentError("the post being answered was deleted, or this account can no longer see it") from None
             raise PermanentError(f"the instance does not know this: {_reason(exc)}") from None
         except MastodonNetworkError as exc:
             raise OutcomeUnknown(no_answer(exc, credentials.service)) from None
@@ -158,6 +162,10 @@ def _reason(exc: MastodonError) -> str:
     if len(exc.args) >= 4 and isinstance(exc.args[1], int):
         return f"{excerpt(exc.args[3] or exc.args[2])} (HTTP {exc.args[1]})"
     return excerpt(exc.args[0] if exc.args else exc)
+
+
+def _status_id(value: str) -> bool:
+    return len(value) <= 100 and value.isascii() and value.isalnum()
 
 
 def _text(part: Part) -> str:

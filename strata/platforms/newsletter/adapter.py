@@ -26,11 +26,14 @@ from strata.platforms.base import (
     Published,
     TransientError,
     Unreachable,
+    cannot_answer,
     excerpt,
 )
 from strata.platforms.failures import check_address, connection_failure
 
 TIMEOUT = 30
+# A mail to the list answers nobody's message: it would reach every subscriber as a new one.
+NO_REPLIES = cannot_answer("e-mail newsletters")
 
 
 def _parse(service: str) -> tuple[str, str, int, str, bool, list[str]]:
@@ -59,8 +62,8 @@ class NewsletterAdapter:
     def limits(self, credentials: Credentials | None) -> Limits:
         return Limits(max_length=200_000, max_media=0)
 
-    def check(self, parts: tuple[Part, ...], limits: Limits) -> list[Problem]:
-        problems = []
+    def check(self, parts: tuple[Part, ...], limits: Limits, reply_to: str = "") -> list[Problem]:
+        problems = [Problem("error", NO_REPLIES)] if reply_to else []
         if len(parts) > 1:
             problems.append(Problem("error", "a newsletter is one message, not a thread"))
         if not parts or not parts[0].text.strip():
@@ -92,6 +95,8 @@ class NewsletterAdapter:
         return ", ".join(to)
 
     def publish(self, credentials: Credentials, outgoing: Outgoing) -> Published:
+        if outgoing.reply_to:
+            raise PermanentError(NO_REPLIES)
         part = outgoing.parts[0]
         message = EmailMessage()
         message["From"] = credentials.handle

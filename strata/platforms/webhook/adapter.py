@@ -23,12 +23,15 @@ from strata.platforms.base import (
     RateLimited,
     TransientError,
     Unreachable,
+    cannot_answer,
     excerpt,
     retry_after_header,
 )
 from strata.platforms.failures import check_address, connection_failure, no_answer
 
 TIMEOUT = 15.0
+# The receiver's format has no conversation in it: an answer would arrive as a new post.
+NO_REPLIES = cannot_answer("a webhook")
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -44,8 +47,9 @@ class WebhookAdapter:
     def limits(self, credentials: Credentials | None) -> Limits:
         return Limits(max_length=100_000, max_media=0)
 
-    def check(self, parts: tuple[Part, ...], limits: Limits) -> list[Problem]:
-        return [Problem("error", "nothing to send", i) for i, p in enumerate(parts) if not p.text.strip()]
+    def check(self, parts: tuple[Part, ...], limits: Limits, reply_to: str = "") -> list[Problem]:
+        problems = [Problem("error", NO_REPLIES)] if reply_to else []
+        return problems + [Problem("error", "nothing to send", i) for i, p in enumerate(parts) if not p.text.strip()]
 
     def verify(self, credentials: Credentials) -> str:
         if not credentials.service.startswith(("http://", "https://")):
@@ -54,6 +58,8 @@ class WebhookAdapter:
         return credentials.service
 
     def publish(self, credentials: Credentials, outgoing: Outgoing) -> Published:
+        if outgoing.reply_to:
+            raise PermanentError(NO_REPLIES)
         self.verify(credentials)
         body = json.dumps(
             {

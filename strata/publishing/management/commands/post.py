@@ -128,7 +128,9 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from None
 
     def list(self, workspace: Workspace, fmt: str) -> None:
-        posts = Post.objects.filter(workspace=workspace, deleted_at=None).prefetch_related("variants").order_by("scheduled_at", "pk")
+        # The posts list, as on the page: replies are the inbox's.
+        posts = Post.objects.filter(workspace=workspace, deleted_at=None, is_reply=False)
+        posts = posts.prefetch_related("variants").order_by("scheduled_at", "pk")
         rows: list[dict[str, Any]] = [
             {
                 "id": post.pk,
