@@ -15,7 +15,7 @@ from strata.strategy.plan.loader import describe_path, load_plan, too_large, val
 from tests.plans import complete_plan_data
 
 HEAD = "strata: 1\nworkspace: {name: A}\n"
-TOP_KEYS = "strata, workspace, people, governance, goals, objectives, strategies, audiences, channels, content, response_plan, listening, measurement"
+TOP_KEYS = "strata, workspace, people, governance, goals, objectives, strategies, audiences, channels, content, response_plan, support, listening, measurement"
 
 
 def errors_of(text: str | bytes) -> list[str]:

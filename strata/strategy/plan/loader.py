@@ -28,7 +28,7 @@ from strata.strategy.plan.errors import PlanError, PlanInvalid
 from strata.strategy.plan.query import QueryError
 from strata.strategy.plan.references import reference_errors
 from strata.strategy.plan.scalarpos import position_in_scalar
-from strata.strategy.plan.schema import PlanDocument
+from strata.strategy.plan.schema import WEEKDAYS, PlanDocument
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -258,8 +258,10 @@ def _plain_message(kind: str, field: Any, value: Any, error: Any) -> str:
     if kind == "value_error":
         return str(error["ctx"]["error"])
     if kind == "string_pattern_mismatch":
-        if field in ("within",):
+        if field in ("within", "next_within", "default_within", "warn_before"):
             return f"{_show(value)} is not a duration: write a number and a unit, like 30m, 4h or 2d"
+        if field == "hours" or field in WEEKDAYS:
+            return f"{_show(value)} is not opening hours: write HH:MM-HH:MM, like 09:00-17:00, or several ranges: 09:00-12:00,13:00-17:00"
         if field == "language":
             return f"{_show(value)} is not a language code: write two or three lower-case letters, like en or de"
         if field == "currency":

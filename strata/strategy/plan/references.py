@@ -62,6 +62,8 @@ def reference_errors(plan: PlanDocument) -> list[tuple[Loc, str]]:
     for i, rule in enumerate(plan.response_plan):
         ref("channel", rule.when.channel, ("response_plan", i, "when", "channel"))
         ref("person", rule.assign_to, ("response_plan", i, "assign_to"))
+        ref("person", rule.escalate_to, ("response_plan", i, "escalate_to"))
+    ref("person", plan.support.escalate_to, ("support", "escalate_to"))
     for i, listening in enumerate(plan.listening):
         ref("audience", listening.audience, ("listening", i, "audience"))
     for i, report in enumerate(plan.measurement.reports):

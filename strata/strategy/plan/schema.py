@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import itertools
 import zoneinfo
 from typing import Annotated, Any, Literal
 
@@ -80,6 +81,31 @@ Duration = Annotated[
     StringConstraints(pattern=r"^[1-9][0-9]{0,4}(m|h|d)$"),
     Field(description="a number and a unit: 30m, 4h or 2d"),
 ]
+
+HoursText = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]-(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)(, ?([01][0-9]|2[0-3]):[0-5][0-9]-(([01][0-9]|2[0-3]):[0-5][0-9]|24:00))*$"
+    ),
+    AfterValidator(lambda value: _hours_in_order(value)),
+    Field(description="opening hours: 09:00-17:00, or several ranges: 09:00-12:00,13:00-17:00"),
+]
+
+
+def _hours_in_order(value: str) -> str:
+    """Each range opens before it closes, and ranges do not overlap: the form alone lets through
+    17:00-09:00, which would be open never."""
+    spans = []
+    for part in value.replace(" ", "").split(","):
+        opens, closes = (int(t[:2]) * 60 + int(t[3:]) for t in part.split("-"))
+        if closes <= opens:
+            raise ValueError(f"'{part}' closes before it opens: split a range past midnight at 24:00 (22:00-24:00,00:00-02:00)")
+        spans.append((opens, closes, part))
+    spans.sort()
+    for (_, closes, first), (opens, _, second) in itertools.pairwise(spans):
+        if opens < closes:
+            raise ValueError(f"'{first}' and '{second}' overlap: write them as one range")
+    return value
 
 
 def _not_yes_or_no(value: Any) -> Any:
@@ -196,6 +222,7 @@ class Audience(Strict):
 class Responsibility(Strict):
     person: Id
     days: list[Weekday] = []
+    hours: HoursText | None = None  # on those days; none: the whole day
 
 
 class Channel(Strict):
@@ -231,6 +258,7 @@ class When(Strict):
     sentiment: Sentiment | None = None
     intent: Intent | None = None
     channel: Id | None = None
+    topic: Id | None = None  # a listening query's topic: brand, competitor, industry or the plan's own
     keywords: list[ShortText] = []
 
 
@@ -238,9 +266,30 @@ class Rule(Strict):
     id: Id
     when: When = When()
     action: RuleAction
-    within: Duration | None = None
+    within: Duration | None = None  # the first answer's target, in business time
+    next_within: Duration | None = None  # each later answer's target, once they write again
     assign_to: Id | None = None
+    escalate_to: Id | None = None
     template: Text | None = None
+
+
+class Support(Strict):
+    """How the inbox keeps time and where conversations go offline (docs/plan-format.md)."""
+
+    email: ShortText | None = None  # offered when a conversation is taken offline
+    hours: dict[Weekday, HoursText] | None = None  # none: targets count around the clock
+    holidays: list[CalendarDate] = []
+    default_within: Duration = "1d"  # for what no rule covers
+    warn_before: Duration = "30m"
+    escalate_to: Id | None = None  # told when an answer is late and the rule names nobody
+
+    @field_validator("hours")
+    @classmethod
+    def some_day_open(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        # No day open would make every answer due never: say so rather than stop every clock.
+        if value is not None and not value:
+            raise ValueError("name the days the inbox is answered, like mon: 09:00-17:00, or leave hours out to count around the clock")
+        return value
 
 
 class ListeningQuery(Strict):
@@ -276,6 +325,7 @@ class PlanDocument(Strict):
     channels: list[Channel] = []
     content: Content = Content()
     response_plan: list[Rule] = []
+    support: Support = Support()
     listening: list[ListeningQuery] = []
     measurement: Measurement = Measurement()
 
