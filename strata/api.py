@@ -20,6 +20,7 @@ from strata.accounts.api import router as accounts_router
 from strata.accounts.models import ApiToken
 from strata.accounts.scoping import Forbidden
 from strata.engagement.api import router as engagement_router
+from strata.engagement.inbox.api import router as inbox_router
 from strata.nul import MESSAGE, holds_nul
 from strata.publishing.api import router as publishing_router
 from strata.strategy.api import router as strategy_router
@@ -67,6 +68,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", strategy_router)
 api.add_router("/", publishing_router)
 api.add_router("/", engagement_router)
+api.add_router("/", inbox_router)
 
 
 @api.exception_handler(Http404)

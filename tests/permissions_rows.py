@@ -20,8 +20,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.timezone import now
 
+from strata import crypto
 from strata.accounts.models import ApiToken, Invitation, Membership, User, Workspace
-from strata.engagement.models import HeardItem
+from strata.engagement.inbox import filing
+from strata.engagement.models import Answer, Conversation, HeardItem, Note, Source
 from strata.publishing import actions
 from strata.publishing.models import ChannelAccount, Media, Notification, Post, PostEvent, Variant
 from tests.permissions_world import FEED, FEED_SERVICE, World, demo_plan_text, png
@@ -865,6 +867,74 @@ PAGES = [
         shows="Corrected by",
         done=lambda world, values: HeardItem.objects.filter(pk=values["item_id"], corrected_intents=["complaint"]).exists(),
     ),
+    Row("inbox", "get", "inbox.view", "/w/{slug}/inbox/", make=lambda world, user: conversation(world), shows="{text}"),
+    Row(
+        "inbox",
+        "get",
+        "inbox.view",
+        "/w/{slug}/inbox/?sort=newest",
+        make=lambda world, user: conversation(world),
+        htmx=True,
+        shows="{text}",
+    ),
+    Row(
+        "inbox-conversation",
+        "get",
+        "inbox.view",
+        "/w/{slug}/inbox/{conversation_id}/",
+        make=lambda world, user: conversation(world),
+        shows="{text}",
+    ),
+    Row(
+        "inbox-reply",
+        "post",
+        "inbox.answer",
+        "/w/{slug}/inbox/{conversation_id}/reply/",
+        make=lambda world, user: conversation(world),
+        body={"text": "Sorry to hear it: could you send us a direct message?"},
+        ok=302,
+        done=lambda world, values: Answer.objects.filter(conversation_id=values["conversation_id"]).exists(),
+    ),
+    Row(
+        "inbox-assign",
+        "post",
+        "inbox.answer",
+        "/w/{slug}/inbox/{conversation_id}/assign/",
+        make=lambda world, user: conversation(world),
+        body={"assignee": "jonas"},
+        ok=302,
+        done=lambda world, values: Conversation.objects.filter(pk=values["conversation_id"], assignee="jonas").exists(),
+    ),
+    Row(
+        "inbox-state",
+        "post",
+        "inbox.answer",
+        "/w/{slug}/inbox/{conversation_id}/state/",
+        make=lambda world, user: conversation(world),
+        body={"state": "done"},
+        ok=302,
+        done=lambda world, values: Conversation.objects.filter(pk=values["conversation_id"], state="done").exists(),
+    ),
+    Row(
+        "inbox-note",
+        "post",
+        "inbox.answer",
+        "/w/{slug}/inbox/{conversation_id}/note/",
+        make=lambda world, user: conversation(world),
+        body={"text": "Checking the brake batch"},
+        ok=302,
+        done=lambda world, values: Note.objects.filter(conversation_id=values["conversation_id"]).exists(),
+    ),
+    Row(
+        "inbox-offline",
+        "post",
+        "inbox.answer",
+        "/w/{slug}/inbox/{conversation_id}/offline/",
+        make=lambda world, user: conversation(world),
+        body={"contact": "jo@example.com", "follow_up": "2099-01-02"},
+        ok=302,
+        done=lambda world, values: Conversation.objects.filter(pk=values["conversation_id"], state="offline").exists(),
+    ),
     # The API's own description.
     Row("openapi-json", "get", PUBLIC, "/api/v1/openapi.json", shows="/api/v1/workspaces", reason="the API's description: no data"),
     Row("openapi-view", "get", PUBLIC, "/api/v1/docs", shows="swagger", reason="the API's reference page: no data"),
@@ -1046,6 +1116,53 @@ API = [
         body={"sentiment": "negative", "intents": ["complaint"]},
         done=lambda world, values: HeardItem.objects.filter(pk=values["item_id"], corrected_sentiment="negative").exists(),
     ),
+    Row("GET /api/v1/workspaces/{slug}/inbox", "get", "inbox.view", make=lambda world, user: conversation(world), shows="{author}"),
+    Row(
+        "GET /api/v1/workspaces/{slug}/inbox/figures",
+        "get",
+        "inbox.view",
+        make=lambda world, user: conversation(world),
+        shows='"by": "channel"',
+    ),
+    Row(
+        "GET /api/v1/workspaces/{slug}/inbox/{conversation_id}",
+        "get",
+        "inbox.view",
+        make=lambda world, user: conversation(world),
+        shows="{text}",
+    ),
+    Row(
+        "POST /api/v1/workspaces/{slug}/inbox/{conversation_id}/reply",
+        "post",
+        "inbox.answer",
+        make=lambda world, user: conversation(world),
+        body={"text": "Sorry to hear it: could you send us a direct message?"},
+        done=lambda world, values: Answer.objects.filter(conversation_id=values["conversation_id"]).exists(),
+    ),
+    Row(
+        "POST /api/v1/workspaces/{slug}/inbox/{conversation_id}/assign",
+        "post",
+        "inbox.answer",
+        make=lambda world, user: conversation(world),
+        body={"assignee": "jonas"},
+        done=lambda world, values: Conversation.objects.filter(pk=values["conversation_id"], assignee="jonas").exists(),
+    ),
+    Row(
+        "POST /api/v1/workspaces/{slug}/inbox/{conversation_id}/state",
+        "post",
+        "inbox.answer",
+        make=lambda world, user: conversation(world),
+        body={"state": "done"},
+        done=lambda world, values: Conversation.objects.filter(pk=values["conversation_id"], state="done").exists(),
+    ),
+    Row(
+        "POST /api/v1/workspaces/{slug}/inbox/{conversation_id}/notes",
+        "post",
+        "inbox.answer",
+        make=lambda world, user: conversation(world),
+        body={"text": "Checking the brake batch"},
+        done=lambda world, values: Note.objects.filter(conversation_id=values["conversation_id"]).exists(),
+    ),
     Row(
         "POST /api/v1/workspaces/{slug}/listening/test",
         "post",
@@ -1074,6 +1191,42 @@ def heard_item(world: World) -> Values:
         created_at=now(),
     )
     return {"item_id": item.pk, "text": text}
+
+
+def conversation(world: World) -> Values:
+    """A complaint to the brand's Bluesky channel, filed in the inbox. The channel counts as
+    connected (to an address nothing is sent to: the matrix never runs the publisher)."""
+    if not ChannelAccount.objects.filter(workspace=world.workspace, channel_id="acme-bsky").exists():
+        ChannelAccount.objects.create(
+            workspace=world.workspace,
+            channel_id="acme-bsky",
+            platform="bluesky",
+            service="https://pds.invalid",
+            handle="acme.bsky.social",
+            secret=crypto.encrypt("app-password"),
+            remote_account="did:plc:acme",
+        )
+    n = world.n()
+    source, _ = Source.objects.get_or_create(
+        workspace=world.workspace, channel_id="acme-bsky", kind="notifications", defaults={"platform": "bluesky"}
+    )
+    text = f"My order {n} never came"
+    HeardItem.objects.create(
+        workspace=world.workspace,
+        source=source,
+        platform="bluesky",
+        channel_id="acme-bsky",
+        remote_id=f"at://did:plc:fan{n}/app.bsky.feed.post/{n}",
+        kind="reply",
+        author_id=f"did:plc:fan{n}",
+        author_handle=f"fan{n}.test",
+        text=text,
+        sentiment="negative",
+        created_at=now(),
+    )
+    filing.file_unfiled()
+    found = Conversation.objects.get(workspace=world.workspace, author_id=f"did:plc:fan{n}")
+    return {"conversation_id": found.pk, "text": text, "author": f"fan{n}.test"}
 
 
 def heard_matched(world: World) -> Values:

@@ -30,11 +30,13 @@ MAY: dict[str, set[str]] = {
         "channel.connect",
         "heard.view",
         "heard.label",
+        "inbox.view",
+        "inbox.answer",
     },
-    "editor": {"plan.view", "members.view", "post.view", "post.write", "post.media", "post.schedule", "heard.view"},
-    "creative": {"plan.view", "members.view", "post.view", "post.media", "heard.view"},
-    "responder": {"plan.view", "members.view", "post.view", "heard.view", "heard.label"},
-    "analyst": {"plan.view", "members.view", "post.view", "heard.view"},
+    "editor": {"plan.view", "members.view", "post.view", "post.write", "post.media", "post.schedule", "heard.view", "inbox.view"},
+    "creative": {"plan.view", "members.view", "post.view", "post.media", "heard.view", "inbox.view"},
+    "responder": {"plan.view", "members.view", "post.view", "heard.view", "heard.label", "inbox.view", "inbox.answer"},
+    "analyst": {"plan.view", "members.view", "post.view", "heard.view", "inbox.view"},
 }
 
 

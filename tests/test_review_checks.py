@@ -90,6 +90,11 @@ CASES: dict[str, tuple[Mutation, str]] = {
     "response_plan.no_negative_rule": (lambda d: d["response_plan"][0]["when"].update(sentiment="positive"), "response_plan"),
     "rule.no_sla": (lambda d: d["response_plan"][0].pop("within"), "rule:negative-first"),
     "rule.no_assignee": (lambda d: d["response_plan"][0].pop("assign_to"), "rule:negative-first"),
+    "channel.inbox_uncovered": (
+        lambda d: d["channels"].append(channel(purpose="customer_service", responsible=[{"person": "amira", "days": ["mon", "tue"]}])),
+        "channel:acme-two",
+    ),
+    "rule.offline_without_contact": (lambda d: (d["support"].pop("email"), d["response_plan"][0].pop("template")), "rule:negative-first"),
     "query.never_matches": (lambda d: d["listening"][0].update(query="NOT jobs -hiring"), "query:brand-mentions"),
     "query.loose_not": (lambda d: d["listening"][0].update(query="acme OR NOT jobs"), "query:brand-mentions"),
 }

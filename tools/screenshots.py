@@ -36,6 +36,8 @@ PAGES = [
     ("channels-connected", "/w/{slug}/channels/"),
     ("posts-csv", "/w/{slug}/posts.csv/"),
     ("listening", "/w/{slug}/listening/"),
+    ("inbox", "/w/{slug}/inbox/"),
+    ("conversation", "first-conversation"),
     ("objectives", "/w/{slug}/plan/objectives/"),
     ("channel-form", "/w/{slug}/plan/channels/new/"),
     ("mix", "/w/{slug}/settings/mix/"),
@@ -80,6 +82,13 @@ def shoot(page: Page, base: str, out: Path) -> list[str]:
             if post is None:
                 continue
             path = post
+        if path == "first-conversation":
+            page.goto(f"{base}/w/{SLUG}/inbox/")
+            link = page.locator(".inbox-open").first
+            conversation = link.get_attribute("href") if link.count() else None
+            if conversation is None:
+                continue
+            path = conversation
         page.goto(base + path.format(slug=SLUG))
         page.wait_for_load_state("networkidle")
         page.screenshot(path=str(out / f"{name}-{page.viewport_size['width'] if page.viewport_size else 0}.png"), full_page=True)

@@ -42,6 +42,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # What came in: everyone reads it; those who answer, and those who plan, correct its labels.
     "heard.view": ALL,
     "heard.label": frozenset({Role.OWNER, Role.STRATEGIST, Role.RESPONDER}),
+    # The inbox: everyone reads it; responders and those above them answer, assign and note.
+    "inbox.view": ALL,
+    "inbox.answer": frozenset({Role.OWNER, Role.STRATEGIST, Role.RESPONDER}),
 }
 
 

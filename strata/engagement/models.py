@@ -102,6 +102,10 @@ class HeardItem(models.Model):
     matched_key = models.TextField(blank=True)
     # Deleted on the platform: the text is dropped and the item shown as deleted.
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Filed in the inbox (inbox/filing.py): what someone said to the brand joins a conversation;
+    # `filed` marks every item the sweep has seen, the brand's own words included.
+    conversation = models.ForeignKey("engagement.Conversation", null=True, blank=True, on_delete=models.SET_NULL, related_name="items")
+    filed = models.BooleanField(default=False)
 
     class Meta:
         constraints: ClassVar[list[Any]] = [models.UniqueConstraint(fields=["workspace", "platform", "remote_id"], name="heard_once")]
@@ -110,6 +114,8 @@ class HeardItem(models.Model):
             models.Index(fields=["workspace", "root_id"], name="heard_thread"),
             # listening.stream: a post deleted on the platform, in every workspace that heard it.
             models.Index(fields=["platform", "remote_id"], name="heard_remote"),
+            # inbox.filing: the sweep of what the inbox has not seen yet.
+            models.Index(fields=["id"], name="heard_unfiled", condition=Q(filed=False, context=False)),
         ]
 
     def __str__(self) -> str:
@@ -149,3 +155,9 @@ class StreamCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform} stream at {self.url}"
+
+
+# The inbox's models live beside the code that uses them; Django finds them here.
+from strata.engagement.inbox.models import Answer, Conversation, ConversationEvent, Note  # noqa: E402
+
+__all__ = ["Answer", "Conversation", "ConversationEvent", "HeardItem", "Note", "Source", "StreamCursor"]

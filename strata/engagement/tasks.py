@@ -10,6 +10,7 @@ from django.utils.timezone import now
 from django_tasks import task
 
 from strata.engagement import ingest, labels
+from strata.engagement.inbox import filing
 from strata.engagement.listening import retag
 from strata.engagement.models import Source
 from strata.publishing.delivery import worker_name
@@ -30,6 +31,7 @@ def read_source(source_id: int) -> int:
     stored = ingest.read_source(source_id, worker=worker_name(), enqueued=True)
     if stored:
         labels.label_unlabelled(limit=stored)
+        filing.file_unfiled(limit=stored)
     return stored
 
 

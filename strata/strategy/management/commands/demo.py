@@ -81,6 +81,15 @@ def demo_posts(workspace: Workspace, user: User) -> None:
     )
 
 
+def demo_conversations(workspace: Workspace) -> None:
+    from django.apps import apps
+
+    if apps.is_installed("strata.engagement"):
+        from strata.engagement.inbox import demo
+
+        demo.seed(workspace)
+
+
 class Command(BaseCommand):
     help = "Create the demo workspace (Acme Bikes) and a demo user, and print the login."
 
@@ -112,6 +121,7 @@ class Command(BaseCommand):
                 )
             Membership.objects.get_or_create(user=user, workspace=workspace, defaults={"role": Role.OWNER})
             demo_posts(workspace, user)
+            demo_conversations(workspace)
         self.stdout.write(self.login_text())
 
     @staticmethod

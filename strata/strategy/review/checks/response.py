@@ -62,3 +62,46 @@ def no_assignee(ctx: ReviewContext) -> Iterator[Issue]:
     for rule in ctx.plan.response_plan:
         if rule.assign_to is None and rule.action != "ignore":
             yield f"rule:{rule.id}", f"nobody is assigned to rule '{rule.id}'"
+
+
+# Channels whose inbox is their reason to exist (the conversation calendar must cover them).
+ANSWERING = ("customer_service", "communicating_with_clients")
+
+
+@check(
+    "channel.inbox_uncovered",
+    "warning",
+    title="Customer-service channel with nobody on some days",
+    why="People write on every day of the week; on a day nobody covers, the worst answer — none — is the one they get.",
+    fix="Add the days to the channel's responsible people (responsible: [{person, days, hours}]), or say the channel is not answered then.",
+    form_fix="Under the channel's “Responsible”, add someone for the days shown.",
+    examines=lambda ctx: [c for c in ctx.plan.channels if c.purpose in ANSWERING],
+)
+def inbox_uncovered(ctx: ReviewContext) -> Iterator[Issue]:
+    week = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    open_days: set[str] = set(ctx.plan.support.hours) if ctx.plan.support.hours is not None else set(week)
+    for channel in ctx.plan.channels:
+        if channel.purpose not in ANSWERING:
+            continue
+        covered = {day for duty in channel.responsible for day in duty.days}
+        # Only the days the inbox is open: a shop closed on Sunday is not a gap on Sunday.
+        missing = [day for day in week if day in open_days and day not in covered]
+        if missing:
+            yield f"channel:{channel.id}", f"nobody answers '{channel.id}' on {', '.join(missing)}"
+
+
+@check(
+    "rule.offline_without_contact",
+    "warning",
+    title="Rule takes conversations offline with no support contact",
+    why="Taking a conversation offline means offering a private way to talk; without one the offer is empty.",
+    fix="Set support.email to the address offered, or write the rule's template to offer the platform's direct messages.",
+    form_fix="Add the support e-mail to the plan file (support: email), or write the rule's reply to offer direct messages.",
+    examines=lambda ctx: ctx.plan.response_plan,
+)
+def offline_without_contact(ctx: ReviewContext) -> Iterator[Issue]:
+    if ctx.plan.support.email:
+        return
+    for rule in ctx.plan.response_plan:
+        if rule.action == "take_offline" and not (rule.template and "{support_email}" not in rule.template):
+            yield f"rule:{rule.id}", f"rule '{rule.id}' takes conversations offline, and the plan gives no support e-mail to offer"

@@ -1,0 +1,120 @@
+"""Every write of the inbox: views, API and CLI call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db import transaction
+from django.utils.timezone import now
+
+from strata.accounts.actions import ActionError
+from strata.accounts.models import User
+from strata.engagement.inbox import filing
+from strata.engagement.inbox.models import Answer, Conversation, ConversationEvent, Note
+from strata.engagement.models import HeardItem
+from strata.publishing import actions as publishing
+from strata.strategy.plan.schema import PlanDocument
+from strata.strategy.store import current_plan
+
+MAX_NOTE = 5000
+MAX_CONTACT = 300
+STATES = tuple(Conversation.State.values)
+
+
+def answer(*, conversation: Conversation, actor: User | None, text: str, done: bool = False) -> Answer:
+    """Answer the newest thing they said, as a threaded reply on its platform, sent exactly once
+    by publishing's delivery. The clock stops now: the answer is written and on its way."""
+    text = text.strip()
+    if not text:
+        raise ActionError("write the answer first", field="text")
+    item = newest_said(conversation)
+    if item is None:
+        raise ActionError("there is nothing of theirs to answer in this conversation", field="text")
+    with transaction.atomic():
+        variant = publishing.create_reply(
+            workspace=conversation.workspace, actor=actor, channel_id=conversation.channel_id, text=text, reply_to=item.remote_id
+        )
+        sent = Answer.objects.create(conversation=conversation, item=item, variant=variant, author=actor)
+        conversation.state = Conversation.State.DONE if done else Conversation.State.WAITING
+        filing.mark_answered(conversation, now(), by_whom=f"by {_name(actor)}")
+    return sent
+
+
+def newest_said(conversation: Conversation) -> HeardItem | None:
+    return conversation.items.filter(deleted_at__isnull=True).order_by("-heard_at", "-pk").first()
+
+
+def assign(*, conversation: Conversation, actor: User | None, person: str) -> Conversation:
+    plan = current_plan(conversation.workspace).plan
+    if person and person not in {p.id for p in plan.people}:
+        raise ActionError(f"'{person[:40]}' is not a person of the plan: one of {', '.join(p.id for p in plan.people)}", field="assignee")
+    if person != conversation.assignee:
+        conversation.assignee = person
+        conversation.save(update_fields=["assignee", "updated_at"])
+        _event(conversation, actor, "assigned", f"Assigned to {person}" if person else "Unassigned")
+    return conversation
+
+
+def set_state(*, conversation: Conversation, actor: User | None, state: str) -> Conversation:
+    if state not in STATES:
+        raise ActionError(f"'{state[:40]}' is not a state: one of {', '.join(STATES)}", field="state")
+    if state == Conversation.State.OFFLINE:
+        raise ActionError("taking a conversation offline needs the contact they gave: use 'take offline'", field="state")
+    if state != conversation.state:
+        conversation.state = state
+        conversation.save(update_fields=["state", "updated_at"])
+        _event(conversation, actor, "state", f"Marked {Conversation.State(state).label}")
+    return conversation
+
+
+def take_offline(*, conversation: Conversation, actor: User | None, contact: str, follow_up_at: dt.datetime | None) -> Conversation:
+    """Out of the public queue: the private contact they gave is kept encrypted, and the
+    conversation comes back on its follow-up date. The public thread keeps the brand's answer."""
+    contact = contact.strip()
+    if not contact:
+        raise ActionError("give the e-mail address or phone number they sent", field="contact")
+    if len(contact) > MAX_CONTACT or not _looks_like_contact(contact):
+        raise ActionError("expected an e-mail address (name@example.com) or a phone number (+49 30 1234567)", field="contact")
+    if follow_up_at is not None and follow_up_at < now():
+        raise ActionError("the follow-up date has passed: choose a later one", field="follow_up_at")
+    conversation.set_contact(contact)
+    conversation.follow_up_at = follow_up_at
+    conversation.state = Conversation.State.OFFLINE
+    conversation.save(update_fields=["contact", "follow_up_at", "state", "updated_at"])
+    _event(conversation, actor, "offline", "Taken offline" + (f"; follow up on {follow_up_at:%Y-%m-%d}" if follow_up_at else ""))
+    return conversation
+
+
+def _looks_like_contact(text: str) -> bool:
+    return bool(re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text) or re.fullmatch(r"\+?[0-9][0-9 ()./-]{5,30}", text))
+
+
+def add_note(*, conversation: Conversation, actor: User | None, text: str) -> Note:
+    """An internal note; @name mentions of members (the part of their e-mail address before the
+    @, or their first name) are kept, so that they find it."""
+    text = text.strip()
+    if not text:
+        raise ActionError("write the note first", field="note")
+    if len(text) > MAX_NOTE:
+        raise ActionError(f"a note may be at most {MAX_NOTE} characters", field="note")
+    members = User.objects.filter(memberships__workspace=conversation.workspace)
+    named = {m.lower() for m in re.findall(r"(?<![\w@])@([\w.+-]+)", text)}
+    mentions = [u.pk for u in members if {u.email.split("@")[0].lower(), (u.name.split() or [""])[0].lower()} & named]
+    note = Note.objects.create(conversation=conversation, author=actor, text=text, mentions=mentions)
+    _event(conversation, actor, "note", "Added a note")
+    return note
+
+
+def member_person(plan: PlanDocument, user: User) -> str | None:
+    """The plan's person who is this member, by e-mail address."""
+    email = user.email.lower()
+    return next((p.id for p in plan.people if p.email and p.email.lower() == email), None)
+
+
+def _event(conversation: Conversation, actor: User | None, kind: str, text: str) -> None:
+    ConversationEvent.objects.create(conversation=conversation, actor=actor, kind=kind, text=text)
+
+
+def _name(user: User | None) -> str:
+    return "Strata" if user is None else str(user)

@@ -1,0 +1,249 @@
+"""The inbox pages: the queue, one conversation, and the forms that answer, assign, note, take
+offline and change its state. Thin: the writes are in inbox/actions.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_POST
+
+from strata.accounts.actions import ActionError
+from strata.accounts.scoping import Access, workspace_access
+from strata.engagement.inbox import actions, filing, playbook, queue
+from strata.engagement.inbox.models import Conversation
+from strata.engagement.models import HeardItem
+from strata.strategy.plan.schema import PlanDocument
+from strata.strategy.store import current_plan
+
+PER_PAGE = 30
+SLA_WORDS = {
+    "on_time": "on time",
+    "about_to_breach": "due soon",
+    "breached": "late",
+    "met": "answered in time",
+    "breached_then_answered": "answered late",
+    "cancelled": "no answer needed",
+    "none": "",
+}
+
+
+def _access(request: HttpRequest, slug: str, permission: str = "inbox.view") -> Access:
+    return workspace_access(request.user, slug, permission)  # type: ignore[arg-type]
+
+
+def _conversation(access: Access, conversation_id: int) -> Conversation:
+    found = Conversation.objects.filter(workspace=access.workspace, pk=conversation_id).first()
+    if found is None:
+        raise Http404("no such conversation")
+    return found
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest, slug: str) -> HttpResponse:
+    access = _access(request, slug)
+    plan = current_plan(access.workspace).plan
+    me = actions.member_person(plan, access.user)
+    chosen = queue.read_filter(request.GET, channels=[c.id for c in plan.channels], people=[p.id for p in plan.people], me=me)
+    found = queue.conversations(access.workspace, chosen)
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    rows = [_row(plan, c) for c in page.object_list]
+    query = urlencode({k: v for k, v in chosen.values.items() if v and k != "me"})
+    context = {
+        "access": access,
+        "slug": slug,
+        "f": chosen,
+        "page": page,
+        "rows": rows,
+        "query": query,
+        "plan": plan,
+        "states": [(s, _state_word(s)) for s in queue.STATE_CHOICES],
+        "sla_choices": [("unanswered", "unanswered"), ("soon", "due soon"), ("breached", "late")],
+        "sentiments": queue.SENTIMENTS,
+        "intents": queue.INTENTS,
+        "me": me,
+        "may_answer": access.may("inbox.answer"),
+    }
+    template = "engagement/inbox/_queue.html" if request.headers.get("HX-Request") else "engagement/inbox/inbox.html"
+    return render(request, template, context)
+
+
+def _state_word(state: str) -> str:
+    if state == queue.QUEUE:
+        return "to answer (new and open)"
+    if state == "all":
+        return "every state"
+    return str(Conversation.State(state).label)
+
+
+def _row(plan: PlanDocument, conversation: Conversation) -> dict[str, Any]:
+    newest = conversation.items.order_by("-heard_at", "-pk").first()
+    sla = filing.sla_state(conversation)
+    return {"c": conversation, "newest": newest, "sla": sla, "sla_word": SLA_WORDS[sla], "person": _person(plan, conversation.assignee)}
+
+
+def _person(plan: PlanDocument, person_id: str) -> str:
+    return next((p.name for p in plan.people if p.id == person_id), person_id)
+
+
+@login_required
+@require_GET
+def conversation(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    access = _access(request, slug)
+    found = _conversation(access, conversation_id)
+    return render(request, "engagement/inbox/conversation.html", _conversation_context(access, found))
+
+
+def _conversation_context(access: Access, found: Conversation, **extra: Any) -> dict[str, Any]:
+    plan = current_plan(access.workspace).plan
+    theirs = list(found.items.order_by("heard_at", "pk"))
+    above = _thread_above(found, theirs)
+    answers = list(found.answers.select_related("variant", "author").order_by("created_at"))
+    earlier = (
+        Conversation.objects.filter(workspace=access.workspace, platform=found.platform, author_id=found.author_id)
+        .exclude(pk=found.pk)
+        .order_by("-last_inbound_at")[:10]
+    )
+    rule = next((r for r in plan.response_plan if r.id == found.rule_id), None)
+    sla = filing.sla_state(found)
+    zone = ZoneInfo(plan.workspace.timezone)
+    return {
+        "access": access,
+        "slug": access.workspace.slug,
+        "c": found,
+        "plan": plan,
+        "rule": rule,
+        "above": above,
+        "theirs": theirs,
+        "timeline": _timeline(theirs, answers, list(found.notes.select_related("author")), list(found.events.select_related("actor"))),
+        "earlier": earlier,
+        "sla": sla,
+        "sla_word": SLA_WORDS[sla],
+        "person": _person(plan, found.assignee),
+        "suggestion": extra.pop("text", None) or playbook.suggestion(plan, found),
+        "may_answer": access.may("inbox.answer"),
+        "states": [s for s in Conversation.State.values if s != Conversation.State.OFFLINE],
+        "contact": found.get_contact() if access.may("inbox.answer") else "",
+        "tomorrow": (dt.datetime.now(zone) + dt.timedelta(days=1)).date().isoformat(),
+        **extra,
+    }
+
+
+def _thread_above(found: Conversation, theirs: list[HeardItem]) -> list[HeardItem]:
+    """The posts above what they said, root first: what they were answering (often the brand's
+    own post), fetched as context when their reply was heard."""
+    chain: list[HeardItem] = []
+    known = {i.remote_id for i in theirs}
+    parent = theirs[0].parent_id if theirs else ""
+    seen: set[str] = set()
+    while parent and parent not in known and parent not in seen and len(chain) < 20:
+        seen.add(parent)
+        item = HeardItem.objects.filter(workspace=found.workspace, platform=found.platform, remote_id=parent).first()
+        if item is None:
+            break
+        chain.append(item)
+        parent = item.parent_id
+    return chain[::-1]
+
+
+def _timeline(theirs: list[HeardItem], answers: list[Any], notes: list[Any], events: list[Any]) -> list[dict[str, Any]]:
+    entries = [{"kind": "theirs", "at": i.heard_at, "item": i} for i in theirs]
+    entries += [{"kind": "answer", "at": a.created_at, "answer": a} for a in answers]
+    entries += [{"kind": "note", "at": n.created_at, "note": n} for n in notes]
+    entries += [{"kind": "event", "at": e.at, "event": e} for e in events if e.kind not in ("note", "answered")]
+    return sorted(entries, key=lambda e: e["at"])
+
+
+def _back(slug: str, found: Conversation) -> HttpResponse:
+    return redirect(reverse("inbox-conversation", args=[slug, found.pk]))
+
+
+def _failed(request: HttpRequest, access: Access, found: Conversation, exc: ActionError, **extra: Any) -> HttpResponse:
+    context = _conversation_context(access, found, **extra)
+    context["errors"] = {exc.field or "form": exc.message}
+    return render(request, "engagement/inbox/conversation.html", context, status=exc.status)
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    access = _access(request, slug, "inbox.answer")
+    found = _conversation(access, conversation_id)
+    text = request.POST.get("text", "")
+    try:
+        actions.answer(conversation=found, actor=access.user, text=text, done=request.POST.get("done") == "1")
+    except ActionError as exc:
+        return _failed(request, access, found, exc, text=text)
+    messages.success(request, "Answer sent: it goes out as a reply in their thread within seconds.")
+    return _back(slug, found)
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    access = _access(request, slug, "inbox.answer")
+    found = _conversation(access, conversation_id)
+    try:
+        actions.assign(conversation=found, actor=access.user, person=request.POST.get("assignee", "").strip())
+    except ActionError as exc:
+        return _failed(request, access, found, exc)
+    return _back(slug, found)
+
+
+@login_required
+@require_POST
+def state(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    access = _access(request, slug, "inbox.answer")
+    found = _conversation(access, conversation_id)
+    try:
+        actions.set_state(conversation=found, actor=access.user, state=request.POST.get("state", "").strip())
+    except ActionError as exc:
+        return _failed(request, access, found, exc)
+    return _back(slug, found)
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    access = _access(request, slug, "inbox.answer")
+    found = _conversation(access, conversation_id)
+    try:
+        actions.add_note(conversation=found, actor=access.user, text=request.POST.get("text", ""))
+    except ActionError as exc:
+        return _failed(request, access, found, exc)
+    return _back(slug, found)
+
+
+@login_required
+@require_POST
+def offline(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    access = _access(request, slug, "inbox.answer")
+    found = _conversation(access, conversation_id)
+    raw_date = request.POST.get("follow_up", "").strip()
+    try:
+        follow_up = _follow_up(raw_date, current_plan(access.workspace).plan.workspace.timezone)
+        actions.take_offline(conversation=found, actor=access.user, contact=request.POST.get("contact", ""), follow_up_at=follow_up)
+    except ActionError as exc:
+        return _failed(request, access, found, exc)
+    messages.success(request, "Taken offline: it leaves the queue and comes back on its follow-up date.")
+    return _back(slug, found)
+
+
+def _follow_up(raw: str, timezone: str) -> dt.datetime | None:
+    """A date in the workspace's zone, at 09:00 there (the start of a working day)."""
+    if not raw:
+        return None
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ActionError(f"'{raw[:20]}' is not a date: expected YYYY-MM-DD", field="follow_up_at") from None
+    return dt.datetime.combine(day, dt.time(9), tzinfo=ZoneInfo(timezone))
