@@ -23,7 +23,7 @@ from django.utils.timezone import now
 from strata import crypto
 from strata.accounts.models import ApiToken, Invitation, Membership, User, Workspace
 from strata.engagement.inbox import filing
-from strata.engagement.models import Answer, Conversation, HeardItem, Note, Source
+from strata.engagement.models import Answer, Conversation, HeardItem, InboxSettings, Note, Source
 from strata.publishing import actions
 from strata.publishing.models import ChannelAccount, Media, Notification, Post, PostEvent, Variant
 from tests.permissions_world import FEED, FEED_SERVICE, World, demo_plan_text, png
@@ -935,6 +935,16 @@ PAGES = [
         ok=302,
         done=lambda world, values: Conversation.objects.filter(pk=values["conversation_id"], state="offline").exists(),
     ),
+    Row(
+        "inbox-settings",
+        "post",
+        "workspace.manage",
+        "/w/{slug}/inbox-settings/",
+        make=lambda world, user: inbox_settings_off(world),
+        body={"others_may_answer": "1"},
+        ok=302,
+        done=lambda world, values: InboxSettings.objects.filter(workspace=world.workspace, others_may_answer=True).exists(),
+    ),
     # The API's own description.
     Row("openapi-json", "get", PUBLIC, "/api/v1/openapi.json", shows="/api/v1/workspaces", reason="the API's description: no data"),
     Row("openapi-view", "get", PUBLIC, "/api/v1/docs", shows="swagger", reason="the API's reference page: no data"),
@@ -1227,6 +1237,11 @@ def conversation(world: World) -> Values:
     filing.file_unfiled()
     found = Conversation.objects.get(workspace=world.workspace, author_id=f"did:plc:fan{n}")
     return {"conversation_id": found.pk, "text": text, "author": f"fan{n}.test"}
+
+
+def inbox_settings_off(world: World) -> Values:
+    InboxSettings.objects.update_or_create(workspace=world.workspace, defaults={"others_may_answer": False})
+    return {}
 
 
 def heard_matched(world: World) -> Values:

@@ -158,6 +158,6 @@ class StreamCursor(models.Model):
 
 
 # The inbox's models live beside the code that uses them; Django finds them here.
-from strata.engagement.inbox.models import Answer, Conversation, ConversationEvent, Note  # noqa: E402
+from strata.engagement.inbox.models import Answer, Conversation, ConversationEvent, InboxSettings, Note  # noqa: E402
 
-__all__ = ["Answer", "Conversation", "ConversationEvent", "HeardItem", "Note", "Source", "StreamCursor"]
+__all__ = ["Answer", "Conversation", "ConversationEvent", "HeardItem", "InboxSettings", "Note", "Source", "StreamCursor"]

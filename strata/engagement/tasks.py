@@ -10,7 +10,7 @@ from django.utils.timezone import now
 from django_tasks import task
 
 from strata.engagement import ingest, labels
-from strata.engagement.inbox import filing
+from strata.engagement.inbox import alerts, filing
 from strata.engagement.listening import retag
 from strata.engagement.models import Source
 from strata.publishing.delivery import worker_name
@@ -38,6 +38,7 @@ def read_source(source_id: int) -> int:
 def enqueue_due() -> int:
     """One task per due source; the number enqueued."""
     ingest.sync_sources()
+    alerts.sweep()  # cheap, and due whether or not a source is
     enqueued = 0
     for source_id in ingest.due_sources():
         # Push the next read back before enqueuing: only one loop hands a source out.

@@ -20,4 +20,5 @@ urlpatterns = [
     path("inbox/<int:conversation_id>/state/", inbox.state, name="inbox-state"),
     path("inbox/<int:conversation_id>/note/", inbox.note, name="inbox-note"),
     path("inbox/<int:conversation_id>/offline/", inbox.offline, name="inbox-offline"),
+    path("inbox-settings/", inbox.settings_save, name="inbox-settings"),
 ]

@@ -8,11 +8,15 @@ import re
 from django.db import transaction
 from django.utils.timezone import now
 
+from strata import crypto
 from strata.accounts.actions import ActionError
-from strata.accounts.models import User
+from strata.accounts.models import User, Workspace
+from strata.accounts.roles import Role
+from strata.accounts.scoping import Access, Forbidden, workspace_access
 from strata.engagement.inbox import filing
-from strata.engagement.inbox.models import Answer, Conversation, ConversationEvent, Note
+from strata.engagement.inbox.models import Answer, Conversation, ConversationEvent, InboxSettings, Note
 from strata.engagement.models import HeardItem
+from strata.platforms import egress
 from strata.publishing import actions as publishing
 from strata.strategy.plan.schema import PlanDocument
 from strata.strategy.store import current_plan
@@ -118,3 +122,48 @@ def _event(conversation: Conversation, actor: User | None, kind: str, text: str)
 
 def _name(user: User | None) -> str:
     return "Strata" if user is None else str(user)
+
+
+def inbox_settings(workspace: Workspace) -> InboxSettings:
+    found, _ = InboxSettings.objects.get_or_create(workspace=workspace)
+    return found
+
+
+def save_settings(*, workspace: Workspace, others_may_answer: bool, alert_webhook: str, alert_secret: str | None) -> InboxSettings:
+    """`alert_secret` None keeps the secret there is; a webhook needs one to sign with."""
+    config = inbox_settings(workspace)
+    alert_webhook = alert_webhook.strip()
+    if alert_webhook:
+        if not alert_webhook.startswith(("https://", "http://")) or len(alert_webhook) > 1000:
+            raise ActionError("the alert webhook must be an http(s) address", field="alert_webhook")
+        try:
+            egress.check_service(alert_webhook)
+        except ValueError as exc:
+            raise ActionError(f"the alert webhook's address: {exc}", field="alert_webhook") from None
+        except egress.EgressRefused:
+            raise ActionError(
+                "the alert webhook points inside the network Strata runs in; use a public address", field="alert_webhook"
+            ) from None
+    if alert_secret is not None:
+        config.alert_secret = crypto.encrypt(alert_secret) if alert_secret else ""
+    if alert_webhook and not config.alert_secret:
+        raise ActionError("give a signing secret, so that the receiver can tell the alerts are Strata's", field="alert_secret")
+    config.others_may_answer, config.alert_webhook = others_may_answer, alert_webhook
+    config.save()
+    return config
+
+
+def may_answer(access: Access) -> bool:
+    """Responders and above; editors and creatives too where the workspace lets them."""
+    if access.may("inbox.answer"):
+        return True
+    others = access.membership.role in (Role.EDITOR, Role.CREATIVE)
+    return others and InboxSettings.objects.filter(workspace=access.workspace, others_may_answer=True).exists()
+
+
+def answer_access(user: User, slug: str) -> Access:
+    """The asker's access to answer the inbox of `slug`: 404 outside it, 403 without the right."""
+    access = workspace_access(user, slug, "inbox.view")
+    if not may_answer(access):
+        raise Forbidden("inbox.answer", access.membership.role)
+    return access

@@ -118,3 +118,20 @@ class ConversationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.conversation}"
+
+
+class InboxSettings(models.Model):
+    """The workspace's inbox settings (Settings › Inbox, for owners): who else may answer, and
+    where late answers are announced besides e-mail."""
+
+    workspace = models.OneToOneField(Workspace, on_delete=models.CASCADE, related_name="inbox_settings")
+    # Editors and creatives read the inbox; a small team may let them answer too.
+    others_may_answer = models.BooleanField(default=False)
+    alert_webhook = models.URLField(max_length=1000, blank=True)
+    alert_secret = models.TextField(blank=True)  # Fernet token: the webhook's signing secret
+
+    def __str__(self) -> str:
+        return f"inbox settings of {self.workspace}"
+
+    def secret(self) -> str:
+        return crypto.decrypt(self.alert_secret) if self.alert_secret else ""
