@@ -38,7 +38,7 @@ def _django(database_url: str, data_dir: str) -> None:
     from bench.noop import NoopAdapter
     from strata.platforms import registry
 
-    registry.ADAPTERS["other"] = NoopAdapter()
+    registry.ADAPTERS["other"] = registry.Guarded(NoopAdapter())  # as every adapter is: inside the egress guard
 
 
 def _worker(database_url: str, data_dir: str, out: str, ready: Any, go: Any) -> None:

@@ -19,6 +19,7 @@ from strata.accounts.actions import ActionError
 from strata.accounts.api import router as accounts_router
 from strata.accounts.models import ApiToken
 from strata.accounts.scoping import Forbidden
+from strata.engagement.ambassadors.api import router as ambassadors_router
 from strata.engagement.api import router as engagement_router
 from strata.engagement.inbox.api import router as inbox_router
 from strata.nul import MESSAGE, holds_nul
@@ -69,6 +70,7 @@ api.add_router("/", strategy_router)
 api.add_router("/", publishing_router)
 api.add_router("/", engagement_router)
 api.add_router("/", inbox_router)
+api.add_router("/", ambassadors_router)
 
 
 @api.exception_handler(Http404)

@@ -23,7 +23,7 @@ from django.utils.timezone import now
 from strata import crypto
 from strata.accounts.models import ApiToken, Invitation, Membership, User, Workspace
 from strata.engagement.inbox import filing
-from strata.engagement.models import Answer, Conversation, HeardItem, InboxSettings, Note, Source
+from strata.engagement.models import Answer, Conversation, HeardItem, InboxSettings, Note, Reaction, Source
 from strata.publishing import actions
 from strata.publishing.models import ChannelAccount, Media, Notification, Post, PostEvent, Variant
 from tests.permissions_world import FEED, FEED_SERVICE, World, demo_plan_text, png
@@ -936,6 +936,35 @@ PAGES = [
         done=lambda world, values: Conversation.objects.filter(pk=values["conversation_id"], state="offline").exists(),
     ),
     Row(
+        "inbox-bulk",
+        "post",
+        "inbox.answer",
+        "/w/{slug}/inbox/bulk/",
+        make=lambda world, user: conversation(world),
+        body=lambda values: {"ids": [str(values["conversation_id"])], "action": "done"},
+        ok=302,
+        done=lambda world, values: Conversation.objects.filter(pk=values["conversation_id"], state="done").exists(),
+    ),
+    Row(
+        "inbox-figures",
+        "get",
+        "inbox.view",
+        "/w/{slug}/inbox/figures/?days=7",
+        make=lambda world, user: conversation(world),
+        shows="acme-bsky",
+    ),
+    Row("inbox-presence", "get", "inbox.view", "/w/{slug}/inbox/{conversation_id}/presence/", make=lambda world, user: conversation(world)),
+    Row(
+        "inbox-react",
+        "post",
+        "inbox.answer",
+        "/w/{slug}/inbox/{conversation_id}/items/{item_id}/react/",
+        make=lambda world, user: conversation(world),
+        body={"kind": "like"},
+        ok=302,
+        done=lambda world, values: Reaction.objects.filter(item_id=values["item_id"]).exists(),
+    ),
+    Row(
         "inbox-settings",
         "post",
         "workspace.manage",
@@ -949,6 +978,82 @@ PAGES = [
     Row("openapi-json", "get", PUBLIC, "/api/v1/openapi.json", shows="/api/v1/workspaces", reason="the API's description: no data"),
     Row("openapi-view", "get", PUBLIC, "/api/v1/docs", shows="swagger", reason="the API's reference page: no data"),
     Row("api-root", "get", PUBLIC, "/api/v1/", ok=404, reason="a name for the API's root, so that its address can be built; answers 404"),
+    # The conversation calendar: everyone reads who answers; changing it is changing the plan.
+    Row("inbox-calendar", "get", "inbox.view", "/w/{slug}/inbox/calendar/", shows="Amira Haddad"),
+    Row(
+        "inbox-calendar",
+        "post",
+        "plan.edit",
+        "/w/{slug}/inbox/calendar/",
+        make=numbered,
+        body=lambda v: {
+            "channel": "acme-mastodon",
+            "rows": "1",
+            "person-0": "jonas",
+            "days-0": ["tue", "thu"],
+            "hours-0": f"08:{v['n'] % 60:02d}-17:00",
+        },
+        ok=302,
+        done=revised,
+    ),
+    # Ambassadors: everyone who reads what was heard sees them; those who label it decide about them.
+    Row("ambassadors", "get", "heard.view", "/w/{slug}/ambassadors/", make=lambda world, user: ambassador(world), shows="{handle}"),
+    Row(
+        "ambassadors",
+        "get",
+        "heard.view",
+        "/w/{slug}/ambassadors/?platform=bluesky",
+        make=lambda world, user: ambassador(world),
+        htmx=True,
+        shows="{handle}",
+    ),
+    Row("ambassadors-csv", "get", "heard.view", "/w/{slug}/ambassadors.csv", make=lambda world, user: ambassador(world), shows="{handle}"),
+    Row(
+        "ambassador",
+        "get",
+        "heard.view",
+        "/w/{slug}/ambassadors/{ambassador_id}/",
+        make=lambda world, user: ambassador(world),
+        shows="{handle}",
+    ),
+    Row(
+        "ambassador-confirm",
+        "post",
+        "heard.label",
+        "/w/{slug}/ambassadors/{ambassador_id}/confirm/",
+        make=lambda world, user: ambassador(world),
+        ok=302,
+        done=lambda world, values: ambassador_is(values, status="confirmed"),
+    ),
+    Row(
+        "ambassador-dismiss",
+        "post",
+        "heard.label",
+        "/w/{slug}/ambassadors/{ambassador_id}/dismiss/",
+        make=lambda world, user: ambassador(world),
+        ok=302,
+        done=lambda world, values: ambassador_is(values, status="dismissed"),
+    ),
+    Row(
+        "ambassador-tags",
+        "post",
+        "heard.label",
+        "/w/{slug}/ambassadors/{ambassador_id}/tags/",
+        make=lambda world, user: ambassador(world),
+        body={"tags": "local, racer"},
+        ok=302,
+        done=lambda world, values: ambassador_is(values, tags=["local", "racer"]),
+    ),
+    Row(
+        "ambassador-audience",
+        "post",
+        "heard.label",
+        "/w/{slug}/ambassadors/{ambassador_id}/audience/",
+        make=lambda world, user: ambassador(world),
+        body={"audience": "owners"},
+        ok=302,
+        done=lambda world, values: ambassador_is(values, audience_id="owners", audience_chosen=True),
+    ),
 ]
 
 API = [
@@ -1180,6 +1285,44 @@ API = [
         body={"query": '"spring ride" OR #acmebikes', "text": "A spring ride with #AcmeBikes"},
         shows='"matches": true',
     ),
+    Row("GET /api/v1/workspaces/{slug}/ambassadors", "get", "heard.view", make=lambda world, user: ambassador(world), shows="{handle}"),
+    Row(
+        "GET /api/v1/workspaces/{slug}/ambassadors/{ambassador_id}",
+        "get",
+        "heard.view",
+        make=lambda world, user: ambassador(world),
+        shows="{handle}",
+    ),
+    Row(
+        "POST /api/v1/workspaces/{slug}/ambassadors/{ambassador_id}/confirm",
+        "post",
+        "heard.label",
+        make=lambda world, user: ambassador(world),
+        done=lambda world, values: ambassador_is(values, status="confirmed"),
+    ),
+    Row(
+        "POST /api/v1/workspaces/{slug}/ambassadors/{ambassador_id}/dismiss",
+        "post",
+        "heard.label",
+        make=lambda world, user: ambassador(world),
+        done=lambda world, values: ambassador_is(values, status="dismissed"),
+    ),
+    Row(
+        "POST /api/v1/workspaces/{slug}/ambassadors/{ambassador_id}/tags",
+        "post",
+        "heard.label",
+        make=lambda world, user: ambassador(world),
+        body={"tags": ["local", "racer"]},
+        done=lambda world, values: ambassador_is(values, tags=["local", "racer"]),
+    ),
+    Row(
+        "POST /api/v1/workspaces/{slug}/ambassadors/{ambassador_id}/audience",
+        "post",
+        "heard.label",
+        make=lambda world, user: ambassador(world),
+        body={"audience": "owners"},
+        done=lambda world, values: ambassador_is(values, audience_id="owners", audience_chosen=True),
+    ),
 ]
 
 ROWS = PAGES + API
@@ -1221,7 +1364,7 @@ def conversation(world: World) -> Values:
         workspace=world.workspace, channel_id="acme-bsky", kind="notifications", defaults={"platform": "bluesky"}
     )
     text = f"My order {n} never came"
-    HeardItem.objects.create(
+    item = HeardItem.objects.create(
         workspace=world.workspace,
         source=source,
         platform="bluesky",
@@ -1236,7 +1379,7 @@ def conversation(world: World) -> Values:
     )
     filing.file_unfiled()
     found = Conversation.objects.get(workspace=world.workspace, author_id=f"did:plc:fan{n}")
-    return {"conversation_id": found.pk, "text": text, "author": f"fan{n}.test"}
+    return {"conversation_id": found.pk, "item_id": item.pk, "text": text, "author": f"fan{n}.test"}
 
 
 def inbox_settings_off(world: World) -> Values:
@@ -1257,3 +1400,33 @@ def own_workspace(user: User) -> Workspace:
     membership = Membership.objects.filter(user=user).select_related("workspace").first()
     assert membership is not None
     return membership.workspace
+
+
+def ambassador(world: World) -> Values:
+    """Someone who quoted the brand warmly three times this week, scored as a candidate."""
+    from strata.engagement.ambassadors import refresh
+
+    n = world.n()
+    for k in range(3):
+        item = HeardItem(
+            workspace=world.workspace,
+            platform="bluesky",
+            channel_id="acme-bsky",
+            remote_id=f"at://did:plc:amb{n}/app.bsky.feed.post/{k}",
+            kind="quote",
+            author_id=f"did:plc:amb{n}",
+            author_handle=f"amb{n}.test",
+            text=f"Best commuter bikes in town {n}",
+            sentiment="positive",
+            created_at=now(),
+        )
+        item.refresh_shown()
+        item.save()
+    refresh.refresh(world.workspace)
+    return {"ambassador_id": world.workspace.ambassadors.get(author_id=f"did:plc:amb{n}").pk, "handle": f"amb{n}.test"}
+
+
+def ambassador_is(values: Values, **expected: Any) -> bool:
+    from strata.engagement.ambassadors.models import Ambassador
+
+    return Ambassador.objects.filter(pk=values["ambassador_id"], **expected).exists()

@@ -15,9 +15,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from strata.accounts.models import Membership, User, Workspace
 from strata.accounts.roles import Role
+from strata.engagement.models import Conversation
 from strata.publishing.models import Post
 from strata.strategy.actions import import_plan
-from strata.strategy.management.commands.demo import demo_posts
+from strata.strategy.management.commands.demo import demo_conversations, demo_posts
 from strata.strategy.models import PlanRevision
 from tests.conftest import DEMO_PLAN, PASSWORD, ROOT
 from tests.test_browser import browser  # noqa: F401 - the shared Chromium fixture
@@ -39,6 +40,11 @@ PAGES = [
     "/w/acme/channels/",
     "/w/acme/posts.csv/",
     "/w/acme/listening/",
+    "/w/acme/inbox/",
+    "conversation",
+    "/w/acme/inbox/calendar/",
+    "/w/acme/inbox/figures/",
+    "/w/acme/ambassadors/",
     "/w/acme/plan/objectives/",
     "/w/acme/plan/channels/new/",
     "/w/acme/settings/mix/",
@@ -58,6 +64,7 @@ def demo(transactional_db: Any) -> Workspace:
     )
     assert Membership.objects.get(user=owner, workspace=workspace).role == Role.OWNER
     demo_posts(workspace, owner)
+    demo_conversations(workspace)
     return workspace
 
 
@@ -93,12 +100,15 @@ def test_no_page_has_a_serious_accessibility_violation(browser: Browser, live_se
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: ./dev test installs it (npm ci in tests/servers/axe)")
     post = Post.objects.filter(workspace=demo).order_by("pk").first()
+    conversation = Conversation.objects.filter(workspace=demo).order_by("pk").first()
     assert post is not None
+    assert conversation is not None
     found: dict[str, list[str]] = {}
     wide: dict[str, int] = {}
     with signed_in(browser, live_server, width) as page:
         for path in PAGES:
             path = f"/w/acme/posts/{post.pk}/" if path == "post" else path
+            path = f"/w/acme/inbox/{conversation.pk}/" if path == "conversation" else path
             page.goto(path)
             found[path] = violations(page)
             scroll = int(page.evaluate("document.documentElement.scrollWidth"))

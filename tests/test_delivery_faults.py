@@ -1,4 +1,4 @@
-"""A worker killed with SIGKILL at random moments while 300 posts go to the real PDS, restarted
+"""A worker killed with SIGKILL at random moments while 150 posts go to the real PDS, restarted
 each time: in the end every post exists on the PDS exactly once and is 'published' in Strata.
 
 The workers are real `strata worker` processes on a database of their own (a SQLite file, or a
@@ -20,7 +20,7 @@ import pytest
 from tests.servers.isolated import isolated_strata
 from tests.servers.pds import Pds
 
-POSTS = 300
+POSTS = 150  # enough for several kills mid-send; each restart costs a process start
 
 
 def test_killed_workers_never_double_post_or_drop_a_post(pds: Pds, own_database: str, tmp_path: Path) -> None:

@@ -58,3 +58,6 @@ def test_items_are_filtered_by_their_labels_as_shown_and_paged_back(
     before = (now() - dt.timedelta(hours=1, minutes=30)).isoformat().replace("+00:00", "Z")
     assert listed(analyst, f"?before={before}") == ["message 2", "message 3"]
     assert analyst.get("/api/v1/workspaces/acme/heard?before=0.5").status_code == 422
+    naive = analyst.get("/api/v1/workspaces/acme/heard?before=2026-01-01T00:00:00")  # which zone? not guessed
+    assert naive.status_code == 422
+    assert "give the time with its zone" in naive.content.decode()

@@ -16,10 +16,12 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from strata import crypto
 from strata.accounts.models import User, Workspace
-from strata.engagement.inbox import filing
+from strata.engagement.inbox import actions, filing
 from strata.engagement.inbox.models import Conversation
 from strata.engagement.models import HeardItem, Source
+from strata.publishing.models import ChannelAccount, Variant
 from strata.strategy.actions import save_plan
 from strata.strategy.plan.dump import plan_to_data
 from strata.strategy.plan.schema import PlanDocument
@@ -327,3 +329,64 @@ def test_the_api_lists_refuses_an_unknown_filter_and_counts_figures(filed: Conve
     assert (channel["key"], channel["conversations"], channel["answered"], channel["unanswered_negative"]) == ("acme-help", 1, 0, 1)
     refused = client.post(f"/api/v1/workspaces/acme/inbox/{filed.pk}/state", {"state": "done"}, content_type="application/json")
     assert refused.status_code == 403
+
+
+def test_two_people_on_one_conversation_see_each_other_and_who_is_writing(filed: Conversation, client_for: Callable[[str], Client]) -> None:
+    responder, owner = client_for("responder"), client_for("owner")
+    url = f"/w/acme/inbox/{filed.pk}/presence/"
+    assert owner.get(url).content.decode().strip() == ""  # alone so far
+    responder.get(url + "?writing=1")
+    assert "Responder is writing an answer" in owner.get(url).content.decode()
+    responder.get(url + "?writing=0")
+    assert "Responder has this open too" in owner.get(url).content.decode()
+    assert "Owner has this open too" in responder.get(url).content.decode()
+    assert client_for("outsider").get(url).status_code == 404
+
+
+def test_the_queue_assigns_and_closes_several_at_once_or_none(acme: Workspace, client_for: Callable[[str], Client]) -> None:
+    for n in range(3):
+        said(acme, f"Question {n}", intents=("question",), author=f"did:plc:asker{n}")
+    filing.file_unfiled()
+    ids = [str(pk) for pk in Conversation.objects.filter(workspace=acme).order_by("pk").values_list("pk", flat=True)]
+    client = client_for("responder")
+    page = client.get("/w/acme/inbox/").content.decode()
+    assert page.count('name="ids"') == 3
+    done = client.post("/w/acme/inbox/bulk/", {"ids": ids[:2], "action": "assign", "assignee": "jonas"}, follow=True)
+    assert "2 conversations changed." in done.content.decode()
+    assert list(Conversation.objects.filter(assignee="jonas").values_list("pk", flat=True).order_by("pk")) == [int(i) for i in ids[:2]]
+    foreign = client.post("/w/acme/inbox/bulk/", {"ids": [ids[2], "999999"], "action": "done"}, follow=True)
+    assert "Nothing was changed: some of the chosen conversations are not in this workspace" in foreign.content.decode()
+    assert not Conversation.objects.filter(state="done").exists()
+    client.post("/w/acme/inbox/bulk/", {"ids": ids, "action": "done"})
+    assert Conversation.objects.filter(state="done").count() == 3
+    assert 'name="ids"' not in client_for("analyst").get("/w/acme/inbox/?state=all").content.decode()
+
+
+def test_how_we_answer_counts_per_channel_responder_and_rule(filed: Conversation, client_for: Callable[[str], Client]) -> None:
+    filing.mark_answered(filed, filed.started_at + dt.timedelta(minutes=42), by_whom="by a test")
+    page = client_for("analyst").get("/w/acme/inbox/figures/?days=7").content.decode()
+    assert '<th scope="row">acme-help</th>' in page
+    assert '<th scope="row">Amira Haddad</th>' in page
+    assert '<th scope="row">negative-first</th>' in page
+    assert page.count("42 min") == 6  # median and 90 % in each of the three tables
+    assert "1 (100 %)" in page
+
+
+def test_an_answer_the_publisher_could_not_send_brings_the_conversation_back(filed: Conversation) -> None:
+    ChannelAccount.objects.create(
+        workspace=filed.workspace,
+        channel_id="acme-help",
+        platform="bluesky",
+        service="https://pds.invalid",
+        handle="help.acme.bsky.social",
+        secret=crypto.encrypt("app-password"),
+    )
+    answer = actions.answer(conversation=filed, actor=None, text="Sorry! Could you send us a direct message?")
+    filed.refresh_from_db()
+    assert (filed.state, filing.sla_state(filed)) == ("waiting", "met")
+    Variant.objects.filter(pk=answer.variant_id).update(state="failed", last_error="Bluesky refused the post: too long")
+    assert filing.failed_answers() == 1
+    assert filing.failed_answers() == 0  # taken once
+    filed.refresh_from_db()
+    assert (filed.state, filed.answered_at, filing.sla_state(filed)) == ("open", None, "on_time")
+    assert filed.events.get(kind="answer-failed").text == "The answer was not sent: Bluesky refused the post: too long"

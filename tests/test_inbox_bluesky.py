@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from strata.accounts.models import Membership, User, Workspace
 from strata.accounts.roles import Role
 from strata.engagement import labels
-from strata.engagement.inbox import filing
+from strata.engagement.inbox import actions, filing
 from strata.engagement.inbox.models import Conversation
 from strata.publishing import delivery
 from strata.publishing.models import Variant
@@ -138,3 +138,11 @@ def test_a_complaint_is_routed_answered_by_keyboard_and_threaded_once(
     assert second is not None
     assert out.getvalue().strip() == second.variant.remote_id
     assert net.record(second.variant.remote_id)["value"]["reply"]["parent"]["uri"] == thanks.uri
+
+    # A like of their thanks, from the inbox: one like record, however often it is asked for.
+    thanked = conversation.items.get(remote_id=thanks.uri)
+    first = actions.react(item=thanked, actor=None, kind="like")
+    again = actions.react(item=thanked, actor=None, kind="like")
+    assert (first.error, again.pk, again.remote_id) == ("", first.pk, first.remote_id)
+    likes = net.client(brand).com.atproto.repo.list_records({"repo": brand.did, "collection": "app.bsky.feed.like"}).records
+    assert [(like.uri, like.value.subject.uri) for like in likes] == [(first.remote_id, thanks.uri)]

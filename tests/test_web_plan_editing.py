@@ -85,6 +85,19 @@ def test_a_channel_is_saved_with_its_audiences_presence_and_responsibility(clien
     assert [(d.person, d.days) for d in channel.responsible] == [("maria", ["mon", "thu"])]
 
 
+def test_a_channel_form_keeps_the_hours_of_its_conversation_calendar(client_for: Callable[[str], Client]) -> None:
+    client = client_for("owner")
+    form = client.get("/w/acme/plan/channels/acme-help/").content.decode()
+    assert 'name="responsible.amira.hours" value="08:00-18:00"' in form  # shown, so that a save keeps it
+    days = {f"responsible.amira.{d}": "1" for d in ("mon", "tue", "wed", "thu", "fri", "sat")}
+    fields = {"id": "acme-help", "platform": "bluesky", "handle": "help.acme.bsky.social", "purpose": "customer_service", **days}
+    assert client.post("/w/acme/plan/channels/acme-help/", {**fields, "responsible.amira.hours": "09:00-17:00"}).status_code == 302
+    channel = next(c for c in plan_of().channels if c.id == "acme-help")
+    assert [(d.person, d.hours) for d in channel.responsible] == [("amira", "09:00-17:00")]
+    refused = client.post("/w/acme/plan/channels/acme-help/", {**fields, "responsible.amira.hours": "9-5"})
+    assert "is not opening hours" in refused.content.decode()
+
+
 def test_saving_fixes_the_finding_on_the_review_page(client_for: Callable[[str], Client]) -> None:
     client = client_for("owner")
     assert b"objective:deflect-support" in client.get("/w/acme/review/?code=objective.no_owner").content

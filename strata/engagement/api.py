@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from strata.accounts.scoping import workspace_access
 from strata.engagement import actions
@@ -24,12 +24,19 @@ def _a_written_time(value: Any) -> Any:
     return value
 
 
+def _with_a_zone(value: dt.datetime) -> dt.datetime:
+    # A time without a zone is a guess at which moment was meant; Strata does not guess.
+    if value.tzinfo is None:
+        raise ValueError("give the time with its zone, like 2026-12-01T09:00:00Z or +01:00")
+    return value
+
+
 class HeardFilters(Schema):
     kind: str = Field(default="", max_length=20)
     channel: str = Field(default="", max_length=64)
     sentiment: str = Field(default="", max_length=20)
     intent: str = Field(default="", max_length=20)
-    before: Annotated[dt.datetime, BeforeValidator(_a_written_time)] | None = Field(
+    before: Annotated[dt.datetime, BeforeValidator(_a_written_time), AfterValidator(_with_a_zone)] | None = Field(
         default=None, description="only items created before this time (ISO 8601), to page back"
     )
     limit: int = Field(default=50, ge=1, le=200)

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils.timezone import now
 
 from strata.engagement import labels
+from strata.engagement.ambassadors import refresh as ambassadors
 from strata.engagement.inbox import alerts, filing
 from strata.engagement.listening import handles, queries, sources
 from strata.engagement.models import HeardItem, Source
@@ -78,8 +79,10 @@ def run_once(*, worker: str | None = None) -> int:
     stored = sum(read_source(source_id, worker=worker) for source_id in due_sources())
     labels.label_unlabelled()
     filing.file_unfiled()  # into the inbox, once labelled: the response plan routes on the labels
+    filing.failed_answers()  # an answer that could not be sent answered nobody
     alerts.sweep()  # answers due soon, late or to escalate
     handles.name_authors()  # what the event stream heard, by DID, when the stream could not do it
+    ambassadors.sweep()  # scores of who engages most, at most hourly per workspace
     return stored
 
 

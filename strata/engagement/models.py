@@ -157,7 +157,9 @@ class StreamCursor(models.Model):
         return f"{self.platform} stream at {self.url}"
 
 
-# The inbox's models live beside the code that uses them; Django finds them here.
-from strata.engagement.inbox.models import Answer, Conversation, ConversationEvent, InboxSettings, Note  # noqa: E402
+from strata.engagement.ambassadors.models import Ambassador, AmbassadorScoring, AmbassadorSnapshot  # noqa: E402, F401
 
-__all__ = ["Answer", "Conversation", "ConversationEvent", "HeardItem", "InboxSettings", "Note", "Source", "StreamCursor"]
+# The inbox's models live beside the code that uses them; Django finds them here.
+from strata.engagement.inbox.models import Answer, Conversation, ConversationEvent, InboxSettings, Note, Reaction  # noqa: E402
+
+__all__ = ["Answer", "Conversation", "ConversationEvent", "HeardItem", "InboxSettings", "Note", "Reaction", "Source", "StreamCursor"]

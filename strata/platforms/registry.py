@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from strata.platforms import egress
-from strata.platforms.base import Adapter, Credentials, Limits, Outgoing, Part, Problem, Published
+from strata.platforms.base import Adapter, Credentials, Limits, Outgoing, Part, PermanentError, Problem, Published
 from strata.platforms.bluesky.adapter import BlueskyAdapter
 from strata.platforms.bluesky.reader import BlueskyReader
 from strata.platforms.feed.adapter import FeedAdapter
@@ -46,14 +46,22 @@ class Guarded:
         with egress.guard():
             return self.inner.lookup(credentials, outgoing)
 
+    def react(self, credentials: Credentials, target: str, kind: str, key: str) -> str:
+        """Like or repost `target` where the platform can (an adapter with a `react`)."""
+        react = getattr(self.inner, "react", None)
+        if react is None:
+            raise PermanentError(f"{self.name} has no likes or reposts")
+        with egress.guard():
+            return str(react(credentials, target, kind, key))
 
-ADAPTERS: dict[str, Adapter] = {
+
+ADAPTERS: dict[str, Guarded] = {
     adapter.name: Guarded(adapter)
     for adapter in (BlueskyAdapter(), MastodonAdapter(), FeedAdapter(), NewsletterAdapter(), WebhookAdapter())
 }
 
 
-def adapter_for(platform: str) -> Adapter | None:
+def adapter_for(platform: str) -> Guarded | None:
     return ADAPTERS.get(platform)
 
 

@@ -157,10 +157,16 @@ def element_from_form(kind: ElementKind, post: QueryDict, plan: PlanDocument) ->
         elif f.type == "presence":
             element["presence"] = {p: v for p in schema.PLATFORMS if (v := _text(post.get(f"presence.{p}"))) is not None}
         elif f.type == "responsible":
-            duties = [
-                {"person": person.id, "days": [d for d in schema.WEEKDAYS if post.get(f"responsible.{person.id}.{d}")]}
-                for person in plan.people
-            ]
+            duties = []
+            for person in plan.people:
+                duty: dict[str, Any] = {
+                    "person": person.id,
+                    "days": [d for d in schema.WEEKDAYS if post.get(f"responsible.{person.id}.{d}")],
+                }
+                # Hours kept as written (the conversation calendar's); empty is the whole day.
+                if hours := (post.get(f"responsible.{person.id}.hours") or "").strip():
+                    duty["hours"] = hours
+                duties.append(duty)
             element["responsible"] = [duty for duty in duties if duty["days"]]
         elif f.type == "when":
             keywords = [k.strip() for k in (post.get("when.keywords") or "").split(",") if k.strip()]

@@ -167,6 +167,8 @@ def _values_from_element(element: dict[str, Any]) -> dict[str, Any]:
             for duty in value:
                 for day in duty.get("days", []):
                     values[f"responsible.{duty.get('person')}.{day}"] = True
+                if duty.get("hours"):
+                    values[f"responsible.{duty.get('person')}.hours"] = duty["hours"]
         else:
             values[key] = value
     return values

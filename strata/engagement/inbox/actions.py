@@ -14,10 +14,14 @@ from strata.accounts.models import User, Workspace
 from strata.accounts.roles import Role
 from strata.accounts.scoping import Access, Forbidden, workspace_access
 from strata.engagement.inbox import filing
-from strata.engagement.inbox.models import Answer, Conversation, ConversationEvent, InboxSettings, Note
+from strata.engagement.inbox.models import Answer, Conversation, ConversationEvent, InboxSettings, Note, Reaction
 from strata.engagement.models import HeardItem
 from strata.platforms import egress
+from strata.platforms.base import PermanentError, PlatformError
+from strata.platforms.bluesky.tid import make_tid
+from strata.platforms.registry import adapter_for
 from strata.publishing import actions as publishing
+from strata.publishing.models import ChannelAccount
 from strata.strategy.plan.schema import PlanDocument
 from strata.strategy.store import current_plan
 
@@ -167,3 +171,58 @@ def answer_access(user: User, slug: str) -> Access:
     if not may_answer(access):
         raise Forbidden("inbox.answer", access.membership.role)
     return access
+
+
+REACTIONS = ("like", "repost")
+
+
+def react(*, item: HeardItem, actor: User | None, kind: str) -> Reaction:
+    """Like or repost what they said, as the brand, once: the key is stored before the platform
+    is called, and a retry with it makes the same act. A failure is kept on the row, shown, and
+    tried again on the next click."""
+    if kind not in REACTIONS:
+        raise ActionError(f"'{kind[:20]}' is not a reaction: like or repost", field="kind")
+    if item.conversation_id is None or item.deleted_at is not None:
+        raise ActionError("only what someone said to the brand, and not deleted, can be liked or reposted", field="kind")
+    account = ChannelAccount.objects.filter(workspace_id=item.workspace_id, channel_id=item.channel_id).first()
+    if account is None:
+        raise ActionError(f"{item.channel_id} is not connected; connect it on the Connections page", field="kind")
+    with transaction.atomic():
+        reaction, _ = Reaction.objects.get_or_create(item=item, kind=kind, defaults={"key": make_tid(), "by": actor})
+    if reaction.remote_id:
+        return reaction
+    adapter = adapter_for(item.platform)
+    try:
+        if adapter is None:
+            raise PermanentError(f"{item.platform} has no likes or reposts")
+        reaction.remote_id, reaction.error = adapter.react(account.credentials(), item.remote_id, kind, reaction.key), ""
+    except PlatformError as exc:
+        reaction.error = exc.message
+    reaction.save(update_fields=["remote_id", "error"])
+    if reaction.remote_id:
+        _event(Conversation.objects.get(pk=item.conversation_id), actor, kind, f"{'Liked' if kind == 'like' else 'Reposted'} their post")
+    return reaction
+
+
+BULK_LIMIT = 200
+
+
+def bulk(*, workspace: Workspace, actor: User | None, ids: list[int], assignee: str | None = None, state: str | None = None) -> int:
+    """Assign or change the state of several conversations at once; each one as if done alone
+    (its history says so). All or nothing: one refusal changes none. The number changed."""
+    if not ids:
+        raise ActionError("choose the conversations first", field="ids")
+    if len(ids) > BULK_LIMIT:
+        raise ActionError(f"at most {BULK_LIMIT} conversations at once", field="ids")
+    if assignee is None and state is None:
+        raise ActionError("choose what to do with them: assign, or a state", field="action")
+    chosen = list(Conversation.objects.filter(workspace=workspace, pk__in=ids))
+    if len(chosen) != len(set(ids)):
+        raise ActionError("some of the chosen conversations are not in this workspace's inbox", field="ids")
+    with transaction.atomic():
+        for conversation in chosen:
+            if assignee is not None:
+                assign(conversation=conversation, actor=actor, person=assignee)
+            if state is not None:
+                set_state(conversation=conversation, actor=actor, state=state)
+    return len(chosen)

@@ -84,3 +84,47 @@ def gaps(plan: PlanDocument) -> dict[str, list[str]]:
         if days:
             found[row.channel.id] = days
     return found
+
+
+# The conversation calendar's page (calendar_views.py) reads these: the gap there is the review's
+# `channel.inbox_uncovered`, which counts only the days the inbox is open; `week` above counts
+# every day.
+
+
+def open_days(plan: PlanDocument) -> tuple[str, ...]:
+    """The days the inbox is answered: those `support.hours` names, every day when it names none."""
+    hours = plan.support.hours
+    return WEEKDAYS if hours is None else tuple(day for day in WEEKDAYS if day in hours)
+
+
+def uncovered_days(plan: PlanDocument, channel: Channel) -> list[str]:
+    """The open days nobody covers an answering channel: the review's `channel.inbox_uncovered`."""
+    if channel.purpose not in ANSWERING:
+        return []
+    covered = {day for duty in channel.responsible for day in duty.days}
+    return [day for day in open_days(plan) if day not in covered]
+
+
+def uncovered_hours(channel: Channel, day: str, opening: str | None) -> list[tuple[int, int]]:
+    """The stretches of a day's opening hours (None: the whole day) that no duty of `channel` on
+    `day` covers, in minutes of the day: someone on 09:00-17:00 leaves 08:00-09:00 of 08:00-18:00."""
+    spans = sorted(span for duty in channel.responsible if day in duty.days for span in ranges(duty.hours))
+    left = []
+    for start, end in ranges(opening):
+        cursor = start
+        for span_start, span_end in spans:
+            if span_start >= end:
+                break
+            if span_end <= cursor:
+                continue
+            if span_start > cursor:
+                left.append((cursor, span_start))
+            cursor = max(cursor, span_end)
+        if cursor < end:
+            left.append((cursor, end))
+    return left
+
+
+def clock(minute: int) -> str:
+    """Minutes of the day as the plan writes them: 510 → '08:30', 1440 → '24:00'."""
+    return f"{minute // 60:02d}:{minute % 60:02d}"

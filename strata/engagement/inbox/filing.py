@@ -12,14 +12,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.timezone import now
 
 from strata.accounts.models import Workspace
 from strata.engagement.inbox import clock, routing
-from strata.engagement.inbox.models import Conversation, ConversationEvent
+from strata.engagement.inbox.models import Answer, Conversation, ConversationEvent
 from strata.engagement.models import HeardItem, Source
-from strata.publishing.models import ChannelAccount
+from strata.publishing.models import ChannelAccount, Variant
 from strata.strategy.plan.schema import PlanDocument, Rule, duration_minutes
 from strata.strategy.store import current_plan
 
@@ -182,3 +182,24 @@ def sla_state(conversation: Conversation, at: dt.datetime | None = None) -> str:
         now=at or now(),
         cancelled=conversation.state == Conversation.State.IGNORED,
     )
+
+
+def failed_answers() -> int:
+    """An answer the publisher could not send did not answer anyone: its conversation goes back
+    to the queue, its clock runs again from the answer before it (if any), and its history says
+    why. A failed answer still counted as the newest answer is one not taken yet."""
+    failed = Answer.objects.filter(variant__state=Variant.State.FAILED, conversation__answered_at__gte=F("created_at"))
+    reopened = 0
+    for answer in failed.select_related("conversation", "variant")[:BATCH]:
+        conversation = answer.conversation
+        sent = conversation.answers.filter(variant__state=Variant.State.PUBLISHED).order_by("-created_at").first()
+        conversation.answered_at = sent.created_at if sent else None
+        if sent is None:
+            conversation.first_answered_at = None
+        if conversation.state in (Conversation.State.WAITING, Conversation.State.DONE):
+            conversation.state = Conversation.State.OPEN
+        conversation.save()
+        why = answer.variant.last_error or "the platform refused it"
+        ConversationEvent.objects.create(conversation=conversation, kind="answer-failed", text=f"The answer was not sent: {why}")
+        reopened += 1
+    return reopened

@@ -135,3 +135,22 @@ class InboxSettings(models.Model):
 
     def secret(self) -> str:
         return crypto.decrypt(self.alert_secret) if self.alert_secret else ""
+
+
+class Reaction(models.Model):
+    """A like or repost the brand gave something it heard, from the inbox. The key is chosen
+    before the platform is called, so that trying again makes the same act, never a second."""
+
+    item = models.ForeignKey("engagement.HeardItem", on_delete=models.CASCADE, related_name="reactions")
+    kind = models.CharField(max_length=10)  # like, repost
+    key = models.CharField(max_length=20)
+    remote_id = models.CharField(max_length=500, blank=True)  # set once the platform has it
+    error = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [models.UniqueConstraint(fields=["item", "kind"], name="one_reaction_of_a_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.item_id}"

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from strata.accounts.actions import ActionError
 from strata.accounts.scoping import Access, workspace_access
-from strata.engagement.inbox import actions, filing, playbook, queue
+from strata.engagement.inbox import actions, figures, filing, playbook, presence, queue
 from strata.engagement.inbox.models import Conversation
 from strata.engagement.models import HeardItem
 from strata.strategy.plan.schema import PlanDocument
@@ -106,7 +106,9 @@ def conversation(request: HttpRequest, slug: str, conversation_id: int) -> HttpR
 
 def _conversation_context(access: Access, found: Conversation, **extra: Any) -> dict[str, Any]:
     plan = current_plan(access.workspace).plan
-    theirs = list(found.items.order_by("heard_at", "pk"))
+    theirs = list(found.items.order_by("heard_at", "pk").prefetch_related("reactions"))
+    for item in theirs:
+        item.done_reactions = {r.kind for r in item.reactions.all() if r.remote_id}  # type: ignore[attr-defined]
     above = _thread_above(found, theirs)
     answers = list(found.answers.select_related("variant", "author").order_by("created_at"))
     earlier = (
@@ -132,6 +134,7 @@ def _conversation_context(access: Access, found: Conversation, **extra: Any) -> 
         "person": _person(plan, found.assignee),
         "suggestion": extra.pop("text", None) or playbook.suggestion(plan, found),
         "may_answer": actions.may_answer(access),
+        "reaction_kinds": actions.REACTIONS,
         "states": [s for s in Conversation.State.values if s != Conversation.State.OFFLINE],
         "contact": found.get_contact() if actions.may_answer(access) else "",
         "tomorrow": (dt.datetime.now(zone) + dt.timedelta(days=1)).date().isoformat(),
@@ -267,3 +270,70 @@ def settings_save(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         messages.success(request, "Inbox settings saved.")
     return redirect(settings_url(slug, "inbox"))
+
+
+@login_required
+@require_POST
+def react(request: HttpRequest, slug: str, conversation_id: int, item_id: int) -> HttpResponse:
+    access = actions.answer_access(request.user, slug)  # type: ignore[arg-type]
+    found = _conversation(access, conversation_id)
+    item = found.items.filter(pk=item_id).first()
+    if item is None:
+        raise Http404("no such item in this conversation")
+    try:
+        reaction = actions.react(item=item, actor=access.user, kind=request.POST.get("kind", ""))
+    except ActionError as exc:
+        return _failed(request, access, found, exc)
+    if reaction.error:
+        messages.error(request, f"Not done: {reaction.error}. Try again when the platform answers.")
+    return _back(slug, found)
+
+
+@login_required
+@require_GET
+def presence_view(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    """Marks the asker as here (and writing, when the page says so); answers who else is."""
+    access = _access(request, slug)
+    found = _conversation(access, conversation_id)
+    presence.mark(found.pk, access.user, writing=request.GET.get("writing") == "1" and actions.may_answer(access))
+    others = presence.others(found.pk, access.workspace.pk, access.user)
+    return render(request, "engagement/inbox/_presence.html", {"others": others})
+
+
+@login_required
+@require_POST
+def bulk(request: HttpRequest, slug: str) -> HttpResponse:
+    """The queue's bulk bar: assign the chosen conversations, or change their state."""
+    access = actions.answer_access(request.user, slug)  # type: ignore[arg-type]
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isascii() and i.isdigit() and len(i) < 12]
+    what = request.POST.get("action", "")
+    try:
+        if what == "assign":
+            done = actions.bulk(workspace=access.workspace, actor=access.user, ids=ids, assignee=request.POST.get("assignee", "").strip())
+        else:
+            done = actions.bulk(workspace=access.workspace, actor=access.user, ids=ids, state=what or None)
+    except ActionError as exc:
+        messages.error(request, f"Nothing was changed: {exc.message}.")
+    else:
+        messages.success(request, f"{done} conversation{'s' if done != 1 else ''} changed.")
+    back = request.POST.get("back", "")
+    return redirect(reverse("inbox", args=[slug]) + ("?" + back if back and len(back) < 1000 and "//" not in back else ""))
+
+
+FIGURE_DAYS = (7, 30, 90)
+
+
+@login_required
+@require_GET
+def figures_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """How the inbox keeps the response plan: per channel, responder and rule."""
+    access = _access(request, slug)
+    raw = request.GET.get("days", "30")
+    days = int(raw) if raw in {str(d) for d in FIGURE_DAYS} else 30
+    plan = current_plan(access.workspace).plan
+    names = {p.id: p.name for p in plan.people}
+    groups: dict[str, list[figures.Figures]] = {"channel": [], "responder": [], "rule": []}
+    for f in figures.sla_figures(access.workspace, days=days):
+        groups[f.by].append(f)
+    context = {"access": access, "slug": slug, "days": days, "choices": FIGURE_DAYS, "groups": groups, "names": names}
+    return render(request, "engagement/inbox/figures.html", context)

@@ -36,6 +36,7 @@ from strata.platforms.base import (
     Unreachable,
     excerpt,
 )
+from strata.platforms.bluesky import reactions
 from strata.platforms.bluesky.replies import answering, post_uri_problem
 from strata.platforms.bluesky.text import MAX_BYTES, MAX_GRAPHEMES, find_facets, graphemes
 from strata.platforms.failures import check_address, connection_failure, no_answer
@@ -224,6 +225,23 @@ class BlueskyAdapter:
                 raise
             raise TransientError(f"Bluesky answered {_said(exc)}") from None
         return {"uri": created.uri, "cid": str(created.cid)}
+
+    def react(self, credentials: Credentials, target: str, kind: str, key: str) -> str:
+        """Like or repost `target` (an at:// post URI) as the brand; the act's own URI."""
+        client = self._client(credentials)
+        try:
+            return reactions.react(client, self._did(client), target, kind, key)
+        except RateLimitExceededError as exc:
+            raise RateLimited("Bluesky asked to slow down (429)", retry_after=_retry_after(exc)) from None
+        except UnauthorizedError:
+            _forget(credentials)
+            raise TransientError("the Bluesky session expired; try again") from None
+        except BadRequestError as exc:
+            raise PermanentError(f"Bluesky refused it: {_said(exc)}") from None
+        except (NetworkError, httpx.HTTPError) as exc:
+            raise OutcomeUnknown(_lost(exc, credentials.service)) from None
+        except RequestErrorBase as exc:
+            raise TransientError(f"Bluesky answered {_said(exc)}") from None
 
     def lookup(self, credentials: Credentials, outgoing: Outgoing) -> Published | None:
         client = self._client(credentials)

@@ -43,9 +43,9 @@ def answering(client: Client, reply_to: str, own: tuple[str, str]) -> dict[str, 
     matched = POST_URI.fullmatch(reply_to)
     if matched is None:
         raise PermanentError(post_uri_problem(reply_to) or GONE)
-    parent = _read(client, matched.group(1), matched.group(2))
+    parent = read_post(client, matched.group(1), matched.group(2))
     if parent is None:
-        made = _read(client, *own)
+        made = read_post(client, *own)
         reply = _field(made[1], "reply") if made is not None else None
         if reply is None:
             raise PermanentError(GONE)
@@ -56,7 +56,7 @@ def answering(client: Client, reply_to: str, own: tuple[str, str]) -> dict[str, 
     return {"root": _ref(root) if root is not None else ref, "parent": ref}
 
 
-def _read(client: Client, repo: str, rkey: str) -> tuple[Ref, Any] | None:
+def read_post(client: Client, repo: str, rkey: str) -> tuple[Ref, Any] | None:
     """The record's strong reference and its value, or None when it (or its account) is gone.
     A rate limit or an expired session goes up to publish(), which knows what to do with them."""
     try:

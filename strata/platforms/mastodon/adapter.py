@@ -141,6 +141,25 @@ class MastodonAdapter:
             raise PermanentError(f"the instance rejected the post: {_reason(exc)}") from None
         return Published(remote_id=ids[0], url=urls[0], remote_ids=tuple(ids))
 
+    def react(self, credentials: Credentials, target: str, kind: str, key: str) -> str:
+        """Favourite or boost the status `target`. Mastodon does each at most once per account,
+        so a second call is the same act; `key` is not needed."""
+        if kind not in ("like", "repost"):
+            raise PermanentError(f"'{kind}' is not something Strata does to a post: like or repost")
+        client = self._client(credentials)
+        act = client.status_favourite if kind == "like" else client.status_reblog
+        try:
+            status = act(target)
+        except MastodonNotFoundError:
+            raise PermanentError("the post was deleted, or this account can no longer see it") from None
+        except MastodonRatelimitError:
+            raise RateLimited("Mastodon asked to slow down (429)") from None
+        except MastodonNetworkError as exc:
+            raise OutcomeUnknown(f"no answer from {excerpt(credentials.service, 80)} ({type(exc).__name__})") from None
+        except MastodonAPIError as exc:
+            raise PermanentError(f"Mastodon refused it: {excerpt(exc)}") from None
+        return str(status.get("id", target))
+
     def lookup(self, credentials: Credentials, outgoing: Outgoing) -> Published | None:
         # Mastodon cannot be asked for a status by its Idempotency-Key; publishing again with the
         # same keys is the lookup: the instance returns what it made the first time.

@@ -57,3 +57,18 @@ def label(code: Any) -> str:
 def labels(codes: Any) -> str:
     """A list of codes as words, joined by commas: ["mon", "tue"] → "Monday, Tuesday"."""
     return ", ".join(label(c) for c in codes or ())
+
+
+@register.filter
+def minutes(value: Any) -> str:
+    """A span of minutes as a person says it: 42 min, 3 h 10 min, 2 d 4 h."""
+    if value is None or value == "":
+        return "—"
+    total = round(float(value))
+    days, rest = divmod(total, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {mins} min" if mins else f"{hours} h"
+    return f"{mins} min"

@@ -88,6 +88,9 @@ def demo_conversations(workspace: Workspace) -> None:
         from strata.engagement.inbox import demo
 
         demo.seed(workspace)
+        from strata.engagement.ambassadors import demo as ambassadors_demo
+
+        ambassadors_demo.seed(workspace)  # after the inbox's, which seeds only a workspace that heard nothing
 
 
 class Command(BaseCommand):

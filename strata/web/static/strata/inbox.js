@@ -66,6 +66,19 @@
     }
     if (done) e.preventDefault();
   });
+  // Presence: the page says who else has the conversation open, and tells them when this person
+  // is writing an answer (typed in the last 15 s), so that nobody answers twice.
+  let lastTyped = 0;
+  document.addEventListener("input", (e) => { if (e.target && e.target.id === "reply-text") lastTyped = Date.now(); });
+  document.addEventListener("htmx:configRequest", (e) => {
+    if (e.target && e.target.hasAttribute && e.target.hasAttribute("data-presence")) {
+      e.detail.parameters.writing = Date.now() - lastTyped < 15000 ? "1" : "0";
+    }
+  });
+  // The queue refreshes itself, except while conversations are chosen for a bulk action.
+  document.addEventListener("htmx:beforeRequest", (e) => {
+    if (e.target && e.target.id === "queue" && document.querySelector(".inbox-choose:checked")) e.preventDefault();
+  });
   // A refreshed queue keeps the row that was chosen, and the focus only if it was in the queue.
   document.addEventListener("htmx:afterSettle", () => {
     if (current >= 0) select(current, document.activeElement === document.body);
