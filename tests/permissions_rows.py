@@ -23,7 +23,7 @@ from django.utils.timezone import now
 from strata import crypto
 from strata.accounts.models import ApiToken, Invitation, Membership, User, Workspace
 from strata.engagement.inbox import filing
-from strata.engagement.models import Answer, Conversation, HeardItem, InboxSettings, Note, Reaction, Source
+from strata.engagement.models import Answer, Conversation, HeardItem, InboxSettings, Note, Reaction, SavedView, Source
 from strata.publishing import actions
 from strata.publishing.models import ChannelAccount, Media, Notification, Post, PostEvent, Variant
 from tests.permissions_world import FEED, FEED_SERVICE, World, demo_plan_text, png
@@ -952,6 +952,16 @@ PAGES = [
         "/w/{slug}/inbox/figures/?days=7",
         make=lambda world, user: conversation(world),
         shows="acme-bsky",
+    ),
+    Row(
+        "inbox-views",
+        "post",
+        "inbox.view",
+        "/w/{slug}/inbox/views/",
+        make=lambda world, user: {"name": f"view {world.n()}"},
+        body=lambda values: {"view_name": values["name"], "query": "sentiment=negative"},
+        ok=302,
+        done=lambda world, values: SavedView.objects.filter(name=values["name"]).exists(),
     ),
     Row("inbox-presence", "get", "inbox.view", "/w/{slug}/inbox/{conversation_id}/presence/", make=lambda world, user: conversation(world)),
     Row(

@@ -19,7 +19,7 @@ from django.test import Client
 from strata import crypto
 from strata.accounts.models import User, Workspace
 from strata.engagement.inbox import actions, filing
-from strata.engagement.inbox.models import Conversation
+from strata.engagement.inbox.models import Conversation, SavedView
 from strata.engagement.models import HeardItem, Source
 from strata.publishing.models import ChannelAccount, Variant
 from strata.strategy.actions import save_plan
@@ -390,3 +390,17 @@ def test_an_answer_the_publisher_could_not_send_brings_the_conversation_back(fil
     filed.refresh_from_db()
     assert (filed.state, filed.answered_at, filing.sla_state(filed)) == ("open", None, "on_time")
     assert filed.events.get(kind="answer-failed").text == "The answer was not sent: Bluesky refused the post: too long"
+
+
+def test_a_member_keeps_filters_as_a_named_view_of_their_own(filed: Conversation, client_for: Callable[[str], Client]) -> None:
+    analyst = client_for("analyst")
+    saved = analyst.post("/w/acme/inbox/views/", {"view_name": "  Angry  people ", "query": "sentiment=negative&bogus=1&sort=newest"})
+    assert saved["Location"] == "/w/acme/inbox/?sentiment=negative&sort=newest"
+    page = analyst.get("/w/acme/inbox/").content.decode()
+    assert "Angry people</a>" in page
+    assert "Angry people" not in client_for("responder").get("/w/acme/inbox/").content.decode()  # theirs alone
+    empty = analyst.post("/w/acme/inbox/views/", {"view_name": "All", "query": ""}, follow=True)
+    assert "choose some filters first" in empty.content.decode()
+    view = SavedView.objects.get(name="Angry people")
+    analyst.post("/w/acme/inbox/views/", {"delete": str(view.pk)})
+    assert not SavedView.objects.exists()

@@ -160,6 +160,17 @@ class StreamCursor(models.Model):
 from strata.engagement.ambassadors.models import Ambassador, AmbassadorScoring, AmbassadorSnapshot  # noqa: E402, F401
 
 # The inbox's models live beside the code that uses them; Django finds them here.
-from strata.engagement.inbox.models import Answer, Conversation, ConversationEvent, InboxSettings, Note, Reaction  # noqa: E402
+from strata.engagement.inbox.models import Answer, Conversation, ConversationEvent, InboxSettings, Note, Reaction, SavedView  # noqa: E402
 
-__all__ = ["Answer", "Conversation", "ConversationEvent", "HeardItem", "InboxSettings", "Note", "Reaction", "Source", "StreamCursor"]
+__all__ = [
+    "Answer",
+    "Conversation",
+    "ConversationEvent",
+    "HeardItem",
+    "InboxSettings",
+    "Note",
+    "Reaction",
+    "SavedView",
+    "Source",
+    "StreamCursor",
+]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("query-trial/", views.try_query, name="query-trial"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/bulk/", inbox.bulk, name="inbox-bulk"),
+    path("inbox/views/", inbox.views_save, name="inbox-views"),
     path("inbox/figures/", inbox.figures_page, name="inbox-figures"),
     path("inbox/<int:conversation_id>/", inbox.conversation, name="inbox-conversation"),
     path("inbox/<int:conversation_id>/reply/", inbox.reply, name="inbox-reply"),

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 
 from django.db import transaction
+from django.http import QueryDict
+from django.utils.http import urlencode
 from django.utils.timezone import now
 
 from strata import crypto
@@ -13,8 +15,8 @@ from strata.accounts.actions import ActionError
 from strata.accounts.models import User, Workspace
 from strata.accounts.roles import Role
 from strata.accounts.scoping import Access, Forbidden, workspace_access
-from strata.engagement.inbox import filing
-from strata.engagement.inbox.models import Answer, Conversation, ConversationEvent, InboxSettings, Note, Reaction
+from strata.engagement.inbox import filing, queue
+from strata.engagement.inbox.models import Answer, Conversation, ConversationEvent, InboxSettings, Note, Reaction, SavedView
 from strata.engagement.models import HeardItem
 from strata.platforms import egress
 from strata.platforms.base import PermanentError, PlatformError
@@ -226,3 +228,27 @@ def bulk(*, workspace: Workspace, actor: User | None, ids: list[int], assignee: 
             if state is not None:
                 set_state(conversation=conversation, actor=actor, state=state)
     return len(chosen)
+
+
+MAX_VIEWS = 30
+
+
+def save_view(*, workspace: Workspace, user: User, name: str, query: str) -> SavedView:
+    """Keep the inbox's current filters under a name, for this member; the same name replaces."""
+    name = " ".join(name.split())
+    if not name:
+        raise ActionError("give the view a name", field="view_name")
+    if len(name) > 60:
+        raise ActionError("a view's name may be at most 60 characters", field="view_name")
+    chosen: dict[str, str] = {k: str(v) for k, v in QueryDict(query).items() if k in queue.FIELDS and v}
+    if not chosen:
+        raise ActionError("choose some filters first: this view is the inbox as it opens", field="view_name")
+    mine = SavedView.objects.filter(workspace=workspace, user=user)
+    if not mine.filter(name=name).exists() and mine.count() >= MAX_VIEWS:
+        raise ActionError(f"you have {MAX_VIEWS} saved views: delete one first", field="view_name")
+    view, _ = SavedView.objects.update_or_create(workspace=workspace, user=user, name=name, defaults={"query": urlencode(chosen)})
+    return view
+
+
+def delete_view(*, workspace: Workspace, user: User, view_id: int) -> None:
+    SavedView.objects.filter(workspace=workspace, user=user, pk=view_id).delete()

@@ -154,3 +154,18 @@ class Reaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.item_id}"
+
+
+class SavedView(models.Model):
+    """A member's named filter of the inbox ("my negatives on acme-help"), kept as the query string."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=60)
+    query = models.CharField(max_length=1000)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [models.UniqueConstraint(fields=["workspace", "user", "name"], name="one_view_per_name")]
+
+    def __str__(self) -> str:
+        return self.name

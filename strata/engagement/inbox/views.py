@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from strata.accounts.actions import ActionError
 from strata.accounts.scoping import Access, workspace_access
 from strata.engagement.inbox import actions, figures, filing, playbook, presence, queue
-from strata.engagement.inbox.models import Conversation
+from strata.engagement.inbox.models import Conversation, SavedView
 from strata.engagement.models import HeardItem
 from strata.strategy.plan.schema import PlanDocument
 from strata.strategy.settings_parts import settings_url
@@ -73,6 +73,7 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
         "intents": queue.INTENTS,
         "me": me,
         "may_answer": actions.may_answer(access),
+        "views": SavedView.objects.filter(workspace=access.workspace, user=access.user).order_by("name"),
     }
     template = "engagement/inbox/_queue.html" if request.headers.get("HX-Request") else "engagement/inbox/inbox.html"
     return render(request, template, context)
@@ -337,3 +338,21 @@ def figures_page(request: HttpRequest, slug: str) -> HttpResponse:
         groups[f.by].append(f)
     context = {"access": access, "slug": slug, "days": days, "choices": FIGURE_DAYS, "groups": groups, "names": names}
     return render(request, "engagement/inbox/figures.html", context)
+
+
+@login_required
+@require_POST
+def views_save(request: HttpRequest, slug: str) -> HttpResponse:
+    """Save the inbox's current filters under a name, or delete a saved view (`delete`)."""
+    access = _access(request, slug)
+    query = request.POST.get("query", "")[:1000]
+    if request.POST.get("delete", "").isdigit():
+        actions.delete_view(workspace=access.workspace, user=access.user, view_id=int(request.POST["delete"]))
+        return redirect(reverse("inbox", args=[slug]))
+    try:
+        view = actions.save_view(workspace=access.workspace, user=access.user, name=request.POST.get("view_name", ""), query=query)
+    except ActionError as exc:
+        messages.error(request, f"The view was not saved: {exc.message}.")
+        return redirect(reverse("inbox", args=[slug]) + ("?" + query if query else ""))
+    messages.success(request, f"Saved as “{view.name}”.")
+    return redirect(reverse("inbox", args=[slug]) + "?" + view.query)
