@@ -404,3 +404,19 @@ def test_a_member_keeps_filters_as_a_named_view_of_their_own(filed: Conversation
     view = SavedView.objects.get(name="Angry people")
     analyst.post("/w/acme/inbox/views/", {"delete": str(view.pk)})
     assert not SavedView.objects.exists()
+
+
+def test_a_conversation_taken_offline_comes_back_on_its_follow_up_day_and_a_topic_finds_it(
+    filed: Conversation, client_for: Callable[[str], Client]
+) -> None:
+    follow_up = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    actions.take_offline(conversation=filed, actor=None, contact="+49 30 1234567", follow_up_at=follow_up)
+    assert filing.follow_ups_due() == 0
+    with time_machine.travel(follow_up + dt.timedelta(minutes=1)):
+        assert filing.follow_ups_due() == 1
+    filed.refresh_from_db()
+    assert filed.state == "open"
+    HeardItem.objects.filter(conversation=filed).update(matched_key=",owner-trouble,", matched_queries=["owner-trouble"])
+    client = client_for("responder")
+    assert "my brakes squeal" in client.get("/w/acme/inbox/?topic=brand").content.decode()
+    assert "my brakes squeal" not in client.get("/w/acme/inbox/?topic=competitor").content.decode()

@@ -25,6 +25,7 @@ from django.test import Client
 from mastodon import Mastodon
 from mastodon_mock.testing import MockServer
 
+from strata.accounts.actions import ActionError
 from strata.accounts.models import Workspace
 from strata.platforms.base import Credentials, Outgoing, Part, PermanentError
 from strata.platforms.newsletter.adapter import NewsletterAdapter
@@ -142,6 +143,7 @@ class Stalling(BaseHTTPRequestHandler):
 REPLY = """
 import sys, django
 django.setup()
+from strata.accounts.actions import ActionError
 from strata.accounts.models import Workspace
 from strata.publishing import actions
 workspace = Workspace.objects.get(slug="acme")
@@ -277,3 +279,41 @@ def test_a_channel_that_cannot_answer_refuses_a_reply(acme: Workspace) -> None:
             )
     assert not Post.objects.filter(workspace=acme).exists()
     assert not ChannelAccount.objects.filter(workspace=acme).exists()
+
+
+def test_a_mastodon_conversation_taken_offline_is_answered_by_direct_message(acme: Workspace, mastodon: Mastodon) -> None:
+    """mastodon-mock is a fake Mastodon (no real server can run here): the status Strata posts
+    is private ("direct"), mentions the person so that it reaches them, and answers their post."""
+    from strata.engagement.inbox import actions as inbox
+    from strata.engagement.inbox import filing
+    from strata.engagement.models import Conversation, HeardItem, Source
+
+    complaint = mastodon.status_post("My order arrived broken, and nobody answers the phone")
+    source = Source.objects.create(workspace=acme, channel_id="acme-mastodon", platform="mastodon")
+    HeardItem.objects.create(
+        workspace=acme,
+        source=source,
+        channel_id="acme-mastodon",
+        platform="mastodon",
+        remote_id=str(complaint["id"]),
+        kind="mention",
+        author_id="109",
+        author_handle="kai@mastodon.example",
+        text="My order arrived broken",
+        sentiment="negative",
+        created_at=complaint["created_at"],
+    )
+    filing.file_unfiled()
+    conversation = Conversation.objects.get(workspace=acme)
+    answer = inbox.answer(conversation=conversation, actor=None, text="So sorry! Send us your order number here?", direct=True)
+    assert delivery.run_once(worker="test:1") == 1
+    answer.variant.refresh_from_db()
+    sent = mastodon.status(answer.variant.remote_id)
+    assert (sent["visibility"], str(sent["in_reply_to_id"])) == ("direct", str(complaint["id"]))
+    assert "@kai@mastodon.example So sorry!" in re.sub(r"<[^>]+>", "", sent["content"])
+
+    # Bluesky has no direct messages Strata can send: refused, never sent in public.
+    with pytest.raises(ActionError, match="bluesky has no direct messages"):
+        actions.create_reply(
+            workspace=acme, actor=None, channel_id="acme-bsky", text="Hi", reply_to="at://x/app.bsky.feed.post/1", direct=True
+        )

@@ -80,6 +80,7 @@ def run_once(*, worker: str | None = None) -> int:
     labels.label_unlabelled()
     filing.file_unfiled()  # into the inbox, once labelled: the response plan routes on the labels
     filing.failed_answers()  # an answer that could not be sent answered nobody
+    filing.follow_ups_due()  # conversations taken offline, back on their follow-up day
     alerts.sweep()  # answers due soon, late or to escalate
     handles.name_authors()  # what the event stream heard, by DID, when the stream could not do it
     ambassadors.sweep()  # scores of who engages most, at most hourly per workspace

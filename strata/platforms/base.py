@@ -44,6 +44,9 @@ class Outgoing:
     # id); empty for a post that starts a conversation. Further parts chain as in any thread.
     # An adapter that cannot answer must refuse it: never post the answer as a new message.
     reply_to: str = ""
+    # A private message to the author of `reply_to` (a Mastodon direct message). Only an adapter
+    # with `direct_messages = True` is given one; the others refuse it, never send it in public.
+    direct: bool = False
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,14 @@ class Guarded:
         with egress.guard():
             return self.inner.verify(credentials)
 
+    @property
+    def direct_messages(self) -> bool:
+        return bool(getattr(self.inner, "direct_messages", False))
+
     def publish(self, credentials: Credentials, outgoing: Outgoing) -> Published:
+        if outgoing.direct and not self.direct_messages:
+            # Never in public what was meant to be private.
+            raise PermanentError(f"{self.name} has no direct messages Strata can send; answer in public or offer the support e-mail")
         with egress.guard():
             return self.inner.publish(credentials, outgoing)
 

@@ -199,7 +199,7 @@ def create_post(*, workspace: Workspace, actor: User | None, data: PostInput) ->
 MAX_REPLY_TO = 500  # Variant.reply_to's column: a Bluesky at:// URI is far shorter
 
 
-def create_reply(*, workspace: Workspace, actor: User | None, channel_id: str, text: str, reply_to: str) -> Variant:
+def create_reply(*, workspace: Workspace, actor: User | None, channel_id: str, text: str, reply_to: str, direct: bool = False) -> Variant:
     """Answer the platform's post `reply_to` (its id there: a Bluesky at:// URI, a Mastodon status
     id) on `channel_id`, now: a post of one variant that publish_now hands to delivery, so that
     it goes out exactly once like any post, as a real reply on the platform.
@@ -216,6 +216,9 @@ def create_reply(*, workspace: Workspace, actor: User | None, channel_id: str, t
         raise ActionError("say which post this answers", field="reply_to")
     if len(reply_to) > MAX_REPLY_TO:
         raise ActionError(f"the address of the post being answered is over {MAX_REPLY_TO} characters long", field="reply_to")
+    adapter = adapter_for(channel.platform)
+    if direct and (adapter is None or not adapter.direct_messages):
+        raise ActionError(f"{channel.platform} has no direct messages Strata can send: answer in public", field="direct")
     given = VariantInput(channel_id, text)
     check_content(given)
     errors = [p.message for p in check_variant(workspace, given, channel.platform, reply_to=reply_to) if p.severity == "error"]
@@ -230,7 +233,7 @@ def create_reply(*, workspace: Workspace, actor: User | None, channel_id: str, t
         # Written by whoever may answer, it needs no one's approval: it starts approved.
         post = Post.objects.create(workspace=workspace, state=Post.State.APPROVED, is_reply=True, created_by=actor)
         variant = Variant.objects.create(
-            post=post, channel_id=channel_id, platform=channel.platform, text=text, reply_to=reply_to, keys=[make_tid()]
+            post=post, channel_id=channel_id, platform=channel.platform, text=text, reply_to=reply_to, direct=direct, keys=[make_tid()]
         )
         _event(post, actor, "created", f"a reply to {reply_to}")
         publish_now(post=post, actor=actor)

@@ -49,6 +49,7 @@ class Claimed:
     has_media: bool
     deleted: bool = False  # the post was deleted: delivery withdraws the claim and calls nothing
     reply_to: str = ""  # the platform's id of what the first part answers (Outgoing.reply_to)
+    direct: bool = False  # a private message to the author of what it answers (Outgoing.direct)
 
     @property
     def parts(self) -> list[str]:
@@ -71,7 +72,7 @@ def _json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-_RETURNING = "id, post_id, channel_id, platform, text, link, thread, keys, due_at, attempts, check_first, reply_to"
+_RETURNING = "id, post_id, channel_id, platform, text, link, thread, keys, due_at, attempts, check_first, reply_to, direct"
 _HAS_MEDIA = "EXISTS (SELECT 1 FROM publishing_media m WHERE m.variant_id = {})"
 
 # PostgreSQL: one round trip claims the row, writes its attempt and reads its post; the
@@ -84,7 +85,7 @@ _CLAIM_PG = (
     f"a AS (INSERT INTO {A} (variant_id, number, worker, started_at, outcome, detail) "
     f"SELECT id, attempts + 1, %(worker)s, %(now)s, '', '' FROM c RETURNING id) "
     f"SELECT c.id, c.post_id, c.channel_id, c.platform, c.text, c.link, c.thread, c.keys, c.due_at, c.attempts, c.check_first, "
-    f"c.reply_to, p.workspace_id, p.title, a.id, {_HAS_MEDIA.format('c.id')}, p.deleted_at IS NOT NULL "
+    f"c.reply_to, c.direct, p.workspace_id, p.title, a.id, {_HAS_MEDIA.format('c.id')}, p.deleted_at IS NOT NULL "
     f"FROM c JOIN {P} p ON p.id = c.post_id CROSS JOIN a"
 )
 
@@ -108,6 +109,7 @@ def _claimed(row: Any, workspace_id: int, title: str, attempt_id: int, has_media
         has_media=bool(has_media),
         deleted=bool(deleted),
         reply_to=row[11],
+        direct=bool(row[12]),
     )
 
 
@@ -124,7 +126,7 @@ def claim_one(*, worker: str, at: dt.datetime, now: dt.datetime) -> Claimed | No
         with _prepared() as cursor:
             cursor.execute(_CLAIM_PG, {"now": now, "worker": worker, "at": at}, prepare=True)
             row = cursor.fetchone()
-        return _claimed(row, row[12], row[13], row[14], row[15], row[16]) if row is not None else None
+        return _claimed(row, row[13], row[14], row[15], row[16], row[17]) if row is not None else None
     sql = (
         f"UPDATE {V} SET state = 'publishing', claimed_at = %s, claimed_by = %s "
         f"WHERE id = (SELECT id FROM {V} WHERE state = 'scheduled' AND next_attempt_at <= %s ORDER BY next_attempt_at LIMIT 1) "

@@ -95,7 +95,7 @@ def _outgoing(variant: Claimed) -> Outgoing:
         Part(text=text, link=variant.link if index == 0 else "", media=tuple(media.get(index, ())))
         for index, text in enumerate(variant.parts)
     )
-    return Outgoing(parts=parts, keys=tuple(variant.keys), title=variant.title, reply_to=variant.reply_to)
+    return Outgoing(parts=parts, keys=tuple(variant.keys), title=variant.title, reply_to=variant.reply_to, direct=variant.direct)
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,8 @@ class Variant(models.Model):
     thread = models.JSONField(default=list, blank=True)  # further parts, each a reply to the one before
     # The platform's id of the post the first part answers (Outgoing.reply_to), or empty.
     reply_to = models.CharField(max_length=500, blank=True)
+    # Sent privately to the author of what it answers (a Mastodon direct message), not in public.
+    direct = models.BooleanField(default=False)
     keys = models.JSONField(default=list)  # idempotency keys, one per part, fixed when the variant is made
     state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
     due_at = models.DateTimeField(null=True, blank=True)

@@ -32,18 +32,29 @@ MAX_CONTACT = 300
 STATES = tuple(Conversation.State.values)
 
 
-def answer(*, conversation: Conversation, actor: User | None, text: str, done: bool = False) -> Answer:
+def answer(*, conversation: Conversation, actor: User | None, text: str, done: bool = False, direct: bool = False) -> Answer:
     """Answer the newest thing they said, as a threaded reply on its platform, sent exactly once
-    by publishing's delivery. The clock stops now: the answer is written and on its way."""
+    by publishing's delivery; `direct`: privately, as a direct message where the platform has
+    them (taking the conversation offline). The clock stops now: the answer is on its way."""
     text = text.strip()
     if not text:
         raise ActionError("write the answer first", field="text")
     item = newest_said(conversation)
     if item is None:
         raise ActionError("there is nothing of theirs to answer in this conversation", field="text")
+    if direct:
+        # A Mastodon direct message reaches only the accounts it mentions.
+        mention = "@" + conversation.author_handle.lstrip("@")
+        if mention.lower() not in text.lower():
+            text = f"{mention} {text}"
     with transaction.atomic():
         variant = publishing.create_reply(
-            workspace=conversation.workspace, actor=actor, channel_id=conversation.channel_id, text=text, reply_to=item.remote_id
+            workspace=conversation.workspace,
+            actor=actor,
+            channel_id=conversation.channel_id,
+            text=text,
+            reply_to=item.remote_id,
+            direct=direct,
         )
         sent = Answer.objects.create(conversation=conversation, item=item, variant=variant, author=actor)
         conversation.state = Conversation.State.DONE if done else Conversation.State.WAITING

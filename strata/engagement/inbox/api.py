@@ -23,6 +23,7 @@ class InboxFilters(Schema):
     sentiment: str = Field(default="", max_length=20)
     intent: str = Field(default="", max_length=20)
     channel: str = Field(default="", max_length=64)
+    topic: str = Field(default="", max_length=64, description="a listening topic of the plan: what matched its queries")
     assignee: str = Field(default="", max_length=64, description="a person id of the plan, me, or nobody")
     sort: str = Field(default="sla", max_length=10, description="sla (due first) or newest")
     q: str = Field(default="", max_length=100)
@@ -86,6 +87,7 @@ class ConversationDetailOut(ConversationOut):
 class ReplyIn(Schema):
     text: str = Field(max_length=5000)
     done: bool = False
+    direct: bool = Field(default=False, description="privately, as a direct message (Mastodon); 422 where the platform has none")
 
 
 class AssignIn(Schema):
@@ -190,7 +192,7 @@ def list_conversations(request: HttpRequest, slug: str, filters: Query[InboxFilt
     plan = current_plan(access.workspace).plan
     me = actions.member_person(plan, access.user)
     params = filters.dict()
-    chosen = queue.read_filter(params, channels=[c.id for c in plan.channels], people=[p.id for p in plan.people], me=me)
+    chosen = queue.filter_for(plan, params, me)
     if chosen.errors:
         from strata.accounts.actions import ActionError
 
@@ -222,7 +224,7 @@ def reply(request: HttpRequest, slug: str, conversation_id: int, body: ReplyIn) 
     exactly once; the answer's `state` says when it has."""
     access = actions.answer_access(request.user, slug)  # type: ignore[arg-type]
     found = _conversation(access, conversation_id)
-    actions.answer(conversation=found, actor=access.user, text=body.text, done=body.done)
+    actions.answer(conversation=found, actor=access.user, text=body.text, done=body.done, direct=body.direct)
     return _detail(access, found)
 
 

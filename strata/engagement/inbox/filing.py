@@ -203,3 +203,17 @@ def failed_answers() -> int:
         ConversationEvent.objects.create(conversation=conversation, kind="answer-failed", text=f"The answer was not sent: {why}")
         reopened += 1
     return reopened
+
+
+def follow_ups_due(at: dt.datetime | None = None) -> int:
+    """A conversation taken offline comes back to the queue on its follow-up date, so that the
+    promise made in private is kept; the number brought back."""
+    at = at or now()
+    due = Conversation.objects.filter(state=Conversation.State.OFFLINE, follow_up_at__lte=at)
+    back = 0
+    for conversation in due[:BATCH]:
+        taken = Conversation.objects.filter(pk=conversation.pk, state=Conversation.State.OFFLINE).update(state=Conversation.State.OPEN)
+        if taken:
+            ConversationEvent.objects.create(conversation=conversation, kind="follow-up", text="Follow-up day: back in the queue")
+            back += 1
+    return back

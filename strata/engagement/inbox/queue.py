@@ -12,6 +12,7 @@ from django.utils.timezone import now
 
 from strata.accounts.models import Workspace
 from strata.engagement.inbox.models import Conversation
+from strata.strategy.plan.schema import PlanDocument
 
 QUEUE = "queue"  # the default view: new and open, what the team owes
 STATE_CHOICES = (QUEUE, *Conversation.State.values, "all")
@@ -19,13 +20,14 @@ SLA_CHOICES = ("unanswered", "soon", "breached")
 SORTS = ("sla", "newest")
 SENTIMENTS = ("negative", "neutral", "positive")
 INTENTS = ("question", "complaint", "praise", "purchase_intent", "spam")
-FIELDS = ("state", "sla", "sentiment", "intent", "channel", "assignee", "sort", "q")
+FIELDS = ("state", "sla", "sentiment", "intent", "channel", "topic", "assignee", "sort", "q")
 
 
 @dataclass
 class Filter:
     values: dict[str, str]
     errors: list[str] = field(default_factory=list)
+    topic_queries: list[str] = field(default_factory=list)  # the listening queries of the chosen topic
 
     @property
     def state(self) -> str:
@@ -36,7 +38,9 @@ class Filter:
         return self.values["sort"] or "sla"
 
 
-def read_filter(params: Mapping[str, str], *, channels: list[str], people: list[str], me: str | None) -> Filter:
+def read_filter(
+    params: Mapping[str, str], *, channels: list[str], people: list[str], me: str | None, topics: dict[str, list[str]] | None = None
+) -> Filter:
     """Each value checked against what it may be; an unknown one is dropped with a word about it,
     so that a stale bookmark still shows a queue."""
     values = {name: str(params.get(name, "") or "").strip()[:100] for name in FIELDS}
@@ -47,6 +51,7 @@ def read_filter(params: Mapping[str, str], *, channels: list[str], people: list[
         "sentiment": SENTIMENTS,
         "intent": INTENTS,
         "channel": tuple(channels),
+        "topic": tuple(topics or {}),
         "assignee": (*people, "me", "nobody"),
         "sort": SORTS,
     }
@@ -57,7 +62,9 @@ def read_filter(params: Mapping[str, str], *, channels: list[str], people: list[
     if values["assignee"] == "me" and me is None:
         errors.append("you are not a person of the plan (no person has your e-mail address), so nothing is assigned to you")
     values["me"] = me or ""
-    return Filter(values, errors)
+    chosen = Filter(values, errors)
+    chosen.topic_queries = (topics or {}).get(values["topic"], [])
+    return chosen
 
 
 def conversations(workspace: Workspace, chosen: Filter, at: dt.datetime | None = None) -> QuerySet[Conversation]:
@@ -83,6 +90,11 @@ def conversations(workspace: Workspace, chosen: Filter, at: dt.datetime | None =
         found = found.filter(items__shown_intents_key__contains=f",{values['intent']},").distinct()
     if values["channel"]:
         found = found.filter(channel_id=values["channel"])
+    if values["topic"]:
+        matched = Q()
+        for query_id in chosen.topic_queries:
+            matched |= Q(items__matched_key__contains=f",{query_id},")
+        found = found.filter(matched).distinct() if chosen.topic_queries else found.none()
     assignee = values["assignee"]
     if assignee == "me":
         found = found.filter(assignee=values["me"]) if values["me"] else found.none()
@@ -97,3 +109,16 @@ def conversations(workspace: Workspace, chosen: Filter, at: dt.datetime | None =
         return found.order_by("-last_inbound_at", "-pk")
     # SLA first: the soonest due of what is owed, then the rest newest first.
     return found.order_by(F("due_at").asc(nulls_last=True), "-last_inbound_at", "-pk")
+
+
+def topics_of(plan: PlanDocument) -> dict[str, list[str]]:
+    """Each listening topic of the plan and its queries' ids."""
+    found: dict[str, list[str]] = {}
+    for query in plan.listening:
+        found.setdefault(query.topic, []).append(query.id)
+    return found
+
+
+def filter_for(plan: PlanDocument, params: Mapping[str, str], me: str | None) -> Filter:
+    """The filter `params` ask for, checked against this plan's channels, people and topics."""
+    return read_filter(params, channels=[c.id for c in plan.channels], people=[p.id for p in plan.people], me=me, topics=topics_of(plan))

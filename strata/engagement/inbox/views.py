@@ -21,6 +21,7 @@ from strata.accounts.scoping import Access, workspace_access
 from strata.engagement.inbox import actions, figures, filing, playbook, presence, queue
 from strata.engagement.inbox.models import Conversation, SavedView
 from strata.engagement.models import HeardItem
+from strata.platforms.registry import adapter_for
 from strata.strategy.plan.schema import PlanDocument
 from strata.strategy.settings_parts import settings_url
 from strata.strategy.store import current_plan
@@ -54,7 +55,7 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
     access = _access(request, slug)
     plan = current_plan(access.workspace).plan
     me = actions.member_person(plan, access.user)
-    chosen = queue.read_filter(request.GET, channels=[c.id for c in plan.channels], people=[p.id for p in plan.people], me=me)
+    chosen = queue.filter_for(plan, request.GET, me)
     found = queue.conversations(access.workspace, chosen)
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     rows = [_row(plan, c) for c in page.object_list]
@@ -73,6 +74,7 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
         "intents": queue.INTENTS,
         "me": me,
         "may_answer": actions.may_answer(access),
+        "topics": list(queue.topics_of(plan)),
         "views": SavedView.objects.filter(workspace=access.workspace, user=access.user).order_by("name"),
     }
     template = "engagement/inbox/_queue.html" if request.headers.get("HX-Request") else "engagement/inbox/inbox.html"
@@ -136,6 +138,7 @@ def _conversation_context(access: Access, found: Conversation, **extra: Any) -> 
         "suggestion": extra.pop("text", None) or playbook.suggestion(plan, found),
         "may_answer": actions.may_answer(access),
         "reaction_kinds": actions.REACTIONS,
+        "direct_messages": bool((adapter := adapter_for(found.platform)) and adapter.direct_messages),
         "states": [s for s in Conversation.State.values if s != Conversation.State.OFFLINE],
         "contact": found.get_contact() if actions.may_answer(access) else "",
         "tomorrow": (dt.datetime.now(zone) + dt.timedelta(days=1)).date().isoformat(),
@@ -185,7 +188,9 @@ def reply(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse
     found = _conversation(access, conversation_id)
     text = request.POST.get("text", "")
     try:
-        actions.answer(conversation=found, actor=access.user, text=text, done=request.POST.get("done") == "1")
+        actions.answer(
+            conversation=found, actor=access.user, text=text, done=request.POST.get("done") == "1", direct=request.POST.get("direct") == "1"
+        )
     except ActionError as exc:
         return _failed(request, access, found, exc, text=text)
     messages.success(request, "Answer sent: it goes out as a reply in their thread within seconds.")

@@ -41,6 +41,7 @@ TIMEOUT = 20
 
 class MastodonAdapter:
     name = "mastodon"
+    direct_messages = True  # a status with visibility "direct" reaches only the accounts it mentions
     idempotent = True
     needs_secret = True
     reaches_out = True
@@ -116,7 +117,13 @@ class MastodonAdapter:
                 media_ids = [client.media_post(io.BytesIO(m.data), mime_type=m.mime, description=m.alt)["id"] for m in part.media]
                 # The first part answers what it replies to (if anything); the others, the part before.
                 answers = ids[-1] if ids else outgoing.reply_to or None
-                status = client.status_post(_text(part), in_reply_to_id=answers, media_ids=media_ids or None, idempotency_key=key)
+                status = client.status_post(
+                    _text(part),
+                    in_reply_to_id=answers,
+                    media_ids=media_ids or None,
+                    idempotency_key=key,
+                    visibility="direct" if outgoing.direct else None,
+                )
                 ids.append(str(status["id"]))
                 urls.append(str(status.get("url") or ""))
         except MastodonRatelimitError:

@@ -29,6 +29,7 @@ class Command(BaseCommand):
         listing.add_argument("--state", choices=queue.STATE_CHOICES, default=queue.QUEUE, help="default: new and open")
         listing.add_argument("--sla", choices=queue.SLA_CHOICES, default="")
         listing.add_argument("--channel", default="")
+        listing.add_argument("--topic", default="", help="a listening topic of the plan")
         listing.add_argument("--assignee", default="", help="a person id of the plan, or 'nobody'")
         listing.add_argument("--format", choices=["text", "json"], default="text")
         reply = sub.add_parser("reply", help="answer a conversation in its thread; prints the reply's platform id once sent")
@@ -51,8 +52,14 @@ class Command(BaseCommand):
 
     def list(self, workspace: Workspace, options: dict[str, Any]) -> None:
         plan = current_plan(workspace).plan
-        params = {"state": options["state"], "sla": options["sla"], "channel": options["channel"], "assignee": options["assignee"]}
-        chosen = queue.read_filter(params, channels=[c.id for c in plan.channels], people=[p.id for p in plan.people], me=None)
+        params = {
+            "state": options["state"],
+            "sla": options["sla"],
+            "channel": options["channel"],
+            "topic": options["topic"],
+            "assignee": options["assignee"],
+        }
+        chosen = queue.filter_for(plan, params, None)
         if chosen.errors:
             raise CommandError(chosen.errors[0])
         rows = [_row(c) for c in queue.conversations(workspace, chosen)[:1000]]
