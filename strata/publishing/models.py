@@ -208,6 +208,10 @@ class Attempt(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     detail = models.TextField(blank=True)
 
+    class Meta:
+        # In the order they were made: a retry after a dead worker may repeat the number.
+        ordering: ClassVar[list[str]] = ["number", "pk"]
+
     def __str__(self) -> str:
         return f"attempt {self.number} of {self.variant}: {self.outcome or 'running'}"
 
