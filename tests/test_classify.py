@@ -16,6 +16,9 @@ from django.core.management import call_command
 
 from strata.engagement.classify import INTENTS, SENTIMENTS, inbox_model, listening_model
 
+# Processes, parsers or the command line, not what differs between databases: the SQLite pass only.
+pytestmark = pytest.mark.one_database
+
 MODELS = {"inbox": inbox_model, "listening": listening_model}
 
 

@@ -12,6 +12,9 @@ from django.utils.timezone import now
 
 from strata.engagement.inbox.clock import BusinessHours, sla_state
 
+# Processes, parsers or the command line, not what differs between databases: the SQLite pass only.
+pytestmark = pytest.mark.one_database
+
 # The response plan's example: a lunch break on Fridays, a short Saturday, closed on Sundays.
 SUPPORT = {
     "mon": "09:00-17:00",

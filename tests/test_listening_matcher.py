@@ -15,6 +15,9 @@ from strata.strategy.plan.loader import load_plan
 from strata.strategy.plan.query import And, Near, Not, Or, Term, parse, render
 from tests.conftest import DEMO_PLAN
 
+# Processes, parsers or the command line, not what differs between databases: the SQLite pass only.
+pytestmark = pytest.mark.one_database
+
 
 def matches(query: str, text: str, **kwargs: Any) -> bool:
     return bool(Matcher([QuerySpec("q", query)]).match(text, **kwargs))

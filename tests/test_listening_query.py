@@ -23,6 +23,9 @@ from strata.strategy.plan.query import And, Near, Not, Or, QueryError, Term, nor
 from strata.strategy.store import current_plan
 from tests.plans import complete_plan_text
 
+# Processes, parsers or the command line, not what differs between databases: the SQLite pass only.
+pytestmark = pytest.mark.one_database
+
 
 def w(*tokens: str, prefix: bool = False) -> Term:
     return Term("words", tokens, prefix)

@@ -16,9 +16,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.servers.isolated import SCHEDULE_POSTS, Isolated, isolated_strata
 from tests.servers.pds import Pds, free_port
+
+# Processes, parsers or the command line, not what differs between databases: the SQLite pass only.
+pytestmark = pytest.mark.one_database
 
 
 def children_of(pid: int) -> dict[str, int]:

@@ -21,6 +21,9 @@ from strata.accounts.models import Workspace
 from strata.publishing.models import PublishingSettings
 from tests.conftest import ROOT
 
+# Processes, parsers or the command line, not what differs between databases: the SQLite pass only.
+pytestmark = pytest.mark.one_database
+
 STRATA = str(ROOT / ".venv" / "bin" / "strata")
 
 
