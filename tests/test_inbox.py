@@ -357,6 +357,11 @@ def test_the_queue_assigns_and_closes_several_at_once_or_none(acme: Workspace, c
     foreign = client.post("/w/acme/inbox/bulk/", {"ids": [ids[2], "999999"], "action": "done"}, follow=True)
     assert "Nothing was changed: some of the chosen conversations are not in this workspace" in foreign.content.decode()
     assert not Conversation.objects.filter(state="done").exists()
+    client.post("/w/acme/inbox/bulk/", {"ids": ids[1:], "action": "label", "label": "  Frame   Sizes "})
+    assert "Question 0" not in client.get("/w/acme/inbox/?label=frame+sizes").content.decode()
+    assert "Question 1" in client.get("/w/acme/inbox/?label=frame+sizes").content.decode()
+    bad = client.post("/w/acme/inbox/bulk/", {"ids": ids, "action": "label", "label": "=HYPERLINK(1)"}, follow=True)
+    assert "a label is a word or a few" in bad.content.decode()
     client.post("/w/acme/inbox/bulk/", {"ids": ids, "action": "done"})
     assert Conversation.objects.filter(state="done").count() == 3
     assert 'name="ids"' not in client_for("analyst").get("/w/acme/inbox/?state=all").content.decode()

@@ -220,15 +220,41 @@ def react(*, item: HeardItem, actor: User | None, kind: str) -> Reaction:
 BULK_LIMIT = 200
 
 
-def bulk(*, workspace: Workspace, actor: User | None, ids: list[int], assignee: str | None = None, state: str | None = None) -> int:
+LABEL = re.compile(r"[\w][\w .&'-]{0,39}")
+
+
+def add_label(*, conversation: Conversation, actor: User | None, label: str) -> Conversation:
+    """A word of the team's own on the conversation ("refund", "press"), to find it again."""
+    label = " ".join(label.split()).lower()
+    if not LABEL.fullmatch(label) or "," in label:
+        raise ActionError("a label is a word or a few (letters, digits, spaces, - & '), at most 40 characters", field="label")
+    if label not in conversation.labels:
+        if len(conversation.labels) >= 20:
+            raise ActionError("a conversation may have at most 20 labels", field="label")
+        conversation.labels = [*conversation.labels, label]
+        conversation.labels_key = "," + ",".join(conversation.labels) + ","
+        conversation.save(update_fields=["labels", "labels_key", "updated_at"])
+        _event(conversation, actor, "label", f"Labelled “{label}”")
+    return conversation
+
+
+def bulk(
+    *,
+    workspace: Workspace,
+    actor: User | None,
+    ids: list[int],
+    assignee: str | None = None,
+    state: str | None = None,
+    label: str | None = None,
+) -> int:
     """Assign or change the state of several conversations at once; each one as if done alone
     (its history says so). All or nothing: one refusal changes none. The number changed."""
     if not ids:
         raise ActionError("choose the conversations first", field="ids")
     if len(ids) > BULK_LIMIT:
         raise ActionError(f"at most {BULK_LIMIT} conversations at once", field="ids")
-    if assignee is None and state is None:
-        raise ActionError("choose what to do with them: assign, or a state", field="action")
+    if assignee is None and state is None and label is None:
+        raise ActionError("choose what to do with them: assign, label, or a state", field="action")
     chosen = list(Conversation.objects.filter(workspace=workspace, pk__in=ids))
     if len(chosen) != len(set(ids)):
         raise ActionError("some of the chosen conversations are not in this workspace's inbox", field="ids")
@@ -238,6 +264,8 @@ def bulk(*, workspace: Workspace, actor: User | None, ids: list[int], assignee: 
                 assign(conversation=conversation, actor=actor, person=assignee)
             if state is not None:
                 set_state(conversation=conversation, actor=actor, state=state)
+            if label is not None:
+                add_label(conversation=conversation, actor=actor, label=label)
     return len(chosen)
 
 

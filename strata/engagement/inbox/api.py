@@ -24,6 +24,7 @@ class InboxFilters(Schema):
     intent: str = Field(default="", max_length=20)
     channel: str = Field(default="", max_length=64)
     topic: str = Field(default="", max_length=64, description="a listening topic of the plan: what matched its queries")
+    label: str = Field(default="", max_length=40, description="a label the team gave")
     assignee: str = Field(default="", max_length=64, description="a person id of the plan, me, or nobody")
     sort: str = Field(default="sla", max_length=10, description="sla (due first) or newest")
     q: str = Field(default="", max_length=100)
@@ -74,6 +75,7 @@ class ConversationOut(Schema):
     assignee: str | None
     sentiment: str | None
     intents: list[str]
+    labels: list[str]
     last_inbound_at: dt.datetime
 
 
@@ -142,6 +144,7 @@ def _out(c: Conversation) -> dict[str, Any]:
         "assignee": c.assignee or None,
         "sentiment": c.sentiment or None,
         "intents": list(c.intents),
+        "labels": list(c.labels),
         "last_inbound_at": c.last_inbound_at,
     }
 

@@ -54,6 +54,9 @@ class Conversation(models.Model):
     # Taken offline: the contact they gave (encrypted like credentials) and when to follow up.
     contact = models.TextField(blank=True)
     follow_up_at = models.DateTimeField(null=True, blank=True)
+    # The team's own words for it ("refund", "press"), and ",refund,press," to find one by.
+    labels = models.JSONField(default=list, blank=True)
+    labels_key = models.CharField(max_length=1000, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

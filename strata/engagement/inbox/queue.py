@@ -20,7 +20,7 @@ SLA_CHOICES = ("unanswered", "soon", "breached")
 SORTS = ("sla", "newest")
 SENTIMENTS = ("negative", "neutral", "positive")
 INTENTS = ("question", "complaint", "praise", "purchase_intent", "spam")
-FIELDS = ("state", "sla", "sentiment", "intent", "channel", "topic", "assignee", "sort", "q")
+FIELDS = ("state", "sla", "sentiment", "intent", "channel", "topic", "label", "assignee", "sort", "q")
 
 
 @dataclass
@@ -90,6 +90,8 @@ def conversations(workspace: Workspace, chosen: Filter, at: dt.datetime | None =
         found = found.filter(items__shown_intents_key__contains=f",{values['intent']},").distinct()
     if values["channel"]:
         found = found.filter(channel_id=values["channel"])
+    if values["label"]:
+        found = found.filter(labels_key__contains="," + " ".join(values["label"].split()).lower() + ",")
     if values["topic"]:
         matched = Q()
         for query_id in chosen.topic_queries:

@@ -316,6 +316,8 @@ def bulk(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         if what == "assign":
             done = actions.bulk(workspace=access.workspace, actor=access.user, ids=ids, assignee=request.POST.get("assignee", "").strip())
+        elif what == "label":
+            done = actions.bulk(workspace=access.workspace, actor=access.user, ids=ids, label=request.POST.get("label", ""))
         else:
             done = actions.bulk(workspace=access.workspace, actor=access.user, ids=ids, state=what or None)
     except ActionError as exc:
