@@ -425,3 +425,12 @@ def test_a_conversation_taken_offline_comes_back_on_its_follow_up_day_and_a_topi
     client = client_for("responder")
     assert "my brakes squeal" in client.get("/w/acme/inbox/?topic=brand").content.decode()
     assert "my brakes squeal" not in client.get("/w/acme/inbox/?topic=competitor").content.decode()
+
+
+def test_the_overview_shows_what_the_inbox_owes(filed: Conversation, client_for: Callable[[str], Client]) -> None:
+    Conversation.objects.filter(pk=filed.pk).update(due_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5))
+    panel = client_for("analyst").get("/w/acme/").content.decode()
+    assert 'data-panel="inbox"' in panel
+    assert "<strong>1</strong> to answer" in panel
+    assert "1 late" in panel
+    assert "1 negative" in panel

@@ -14,7 +14,7 @@ class EngagementConfig(AppConfig):
         # Audience discovery joins the strategy review; strategy never imports engagement.
         from strata.engagement import checks  # noqa: F401
         from strata.engagement.inbox import checks as inbox_checks  # noqa: F401
-        from strata.engagement.inbox import settings_page  # noqa: F401
+        from strata.engagement.inbox import panels, settings_page  # noqa: F401
         from strata.strategy.signals import plan_saved
 
         plan_saved.connect(_plan_saved, dispatch_uid="engagement.retag")

@@ -3,8 +3,8 @@
 A panel is a function of the person's access and the request that returns the template and
 context of a card for the workspace overview, or None when it has nothing to show (or the
 person may not see it). Publishing registers "Needs a person" (10), "This week" (20) and "Mix
-per channel" (50) from its AppConfig.ready(); the KPI (30) and inbox (40) panels will register
-the same way, between them. The overview renders them by `order`, lowest first, after the
+per channel" (50) from its AppConfig.ready(), engagement "Inbox" (40); the KPI panel (30) will
+register the same way. The overview renders them by `order`, lowest first, after the
 plan's health and "Fix first", in a grid of cards: a card of class `wide` takes two columns
 on a wide screen.
 """
