@@ -151,3 +151,34 @@ def test_without_javascript_every_link_stays_in_view(browser: Browser, live_serv
     expect(page.get_by_role("link", name="Calendar", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
     context.close()
+
+
+def tab_to(page: Page, selector: str, *, limit: int = 60) -> None:
+    """Press Tab until the focus is on an element matching `selector`, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"{selector} was not reached by {limit} presses of Tab")
+
+
+def test_the_review_is_worked_by_keyboard_alone(browser: Browser, live_server: Any, demo: Workspace) -> None:  # noqa: F811
+    with signed_in(browser, live_server, 1280) as page:
+        page.goto("/w/acme/review/?code=objective.no_owner")
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+        page.keyboard.press("Enter")
+        tab_to(page, "a.finding-message")
+        expect(page.locator(":focus")).to_contain_text("deflect-support")
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"/plan/objectives/deflect-support/"))
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")  # skip to content
+        tab_to(page, "#f-owner")
+        page.keyboard.press("ArrowDown")  # the first person after "none"
+        tab_to(page, "button[type=submit]")
+        expect(page.locator(":focus")).to_have_text(re.compile("^Save"))
+        page.keyboard.press("Enter")
+        expect(page.locator(".messages")).to_contain_text("Saved")
+        page.goto("/w/acme/review/?code=objective.no_owner")
+        expect(page.locator("#findings")).not_to_contain_text("deflect-support")
