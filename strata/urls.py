@@ -49,6 +49,7 @@ urlpatterns = [
     path("w/<slug:slug>/posts/<int:post_id>/media/", posts.media_add, name="post-media"),
     path("w/<slug:slug>/posts/<int:post_id>/media/<int:media_id>/", posts.media_file, name="post-media-file"),
     path("w/<slug:slug>/posts/<int:post_id>/media/<int:media_id>/remove/", posts.media_remove, name="post-media-remove"),
+    path("w/<slug:slug>/posts/<int:post_id>/media/<int:media_id>/alt/", posts.media_alt, name="post-media-alt"),
     path("w/<slug:slug>/posts/<int:post_id>/publish-now/", posts.publish_now, name="post-publish-now"),
     path("w/<slug:slug>/posts/<int:post_id>/delete/", posts_list.post_delete, name="post-delete"),
     path("w/<slug:slug>/posts/<int:post_id>/duplicate/", posts_list.post_duplicate, name="post-duplicate"),

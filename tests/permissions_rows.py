@@ -581,6 +581,16 @@ PAGES = [
         done=lambda world, values: not Media.objects.filter(pk=values["media"]).exists(),
     ),
     Row(
+        "post-media-alt",
+        "post",
+        "post.media",
+        POSTS + "/media/{media}/alt/",
+        make=post_with_image("draft"),
+        body={"alt": "The lake route on a map, in orange"},
+        ok=302,
+        done=lambda world, values: Media.objects.filter(pk=values["media"], alt="The lake route on a map, in orange").exists(),
+    ),
+    Row(
         "post-publish-now",
         "post",
         "post.schedule",

@@ -41,6 +41,13 @@ def test_a_creative_adds_an_image_with_alt_text(personas: Any, client_for: Calla
     assert (media.mime, media.alt) == ("image/png", "The route in orange on a map of Berlin")
     assert "The route in orange" in client.get(f"/w/acme/posts/{post.pk}/").content.decode()
     assert client_for("analyst").post(f"/w/acme/posts/{post.pk}/media/", {"channel": "acme-bsky", "alt": "x"}).status_code == 403
+    # Described better later, without removing the image; an empty description is refused.
+    client.post(f"/w/acme/posts/{post.pk}/media/{media.pk}/alt/", {"alt": "  The canal route in orange, from Kreuzberg west  "})
+    media.refresh_from_db()
+    assert media.alt == "The canal route in orange, from Kreuzberg west"
+    refused = client.post(f"/w/acme/posts/{post.pk}/media/{media.pk}/alt/", {"alt": " "}, follow=True)
+    assert "describe the image" in refused.content.decode()
+    assert Media.objects.get().alt == "The canal route in orange, from Kreuzberg west"
 
 
 def test_images_without_alt_text_or_that_are_not_images_are_refused(

@@ -511,6 +511,25 @@ def add_media(*, post: Post, actor: User | None, channel_id: str, data: bytes, a
     return media
 
 
+def change_alt(*, post: Post, actor: User | None, media_id: int, alt: str) -> Media:
+    """Describe an image again, while its variant has not gone out (the description goes with it)."""
+    alt = alt.strip()
+    if not alt:
+        raise ActionError("describe the image for people who cannot see it (alt text)", field="alt")
+    with transaction.atomic():
+        post = _locked(post)
+        media = Media.objects.filter(variant__post=post, pk=media_id).first()
+        if media is None:
+            raise ActionError("this post has no such image", field="media")
+        variant = Variant.objects.select_for_update().get(pk=media.variant_id)
+        if variant.state not in (Variant.State.PENDING, Variant.State.SCHEDULED):
+            raise Conflict("this variant is being published or was published; its media can no longer change")
+        media.alt = alt[:2000]
+        media.save(update_fields=["alt"])
+        _event(post, actor, "media_alt", f"image for {variant.channel_id} described as: {alt[:100]}")
+    return media
+
+
 def remove_media(*, post: Post, actor: User | None, media_id: int) -> None:
     """Take an image off a variant that has not gone out yet; its file goes once that is committed."""
     with transaction.atomic():

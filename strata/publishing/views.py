@@ -363,6 +363,20 @@ def media_add(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def media_alt(request: HttpRequest, slug: str, post_id: int, media_id: int) -> HttpResponse:
+    access = _access(request, slug, "post.media")
+    post = _post(access, post_id)
+    try:
+        actions.change_alt(post=post, actor=access.user, media_id=media_id, alt=request.POST.get("alt", ""))
+    except ActionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Alt text saved.")
+    return redirect("post-detail", slug=slug, post_id=post.pk)
+
+
+@login_required
+@require_POST
 def media_remove(request: HttpRequest, slug: str, post_id: int, media_id: int) -> HttpResponse:
     access = _access(request, slug, "post.media")
     post = _post(access, post_id)
