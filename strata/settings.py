@@ -27,6 +27,14 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Short links' own domain (https://acme.link, served by this Strata; add its host to
+# ALLOWED_HOSTS); empty: SITE_URL. Checked here, so that a bad value stops `strata` with words.
+STRATA_LINK_DOMAIN = env_str("STRATA_LINK_DOMAIN", "")
+if STRATA_LINK_DOMAIN:
+    from strata.analytics.links.domain import domain_problem
+
+    if problem := domain_problem(STRATA_LINK_DOMAIN):
+        raise SettingsError(f"STRATA_LINK_DOMAIN={STRATA_LINK_DOMAIN!r}: {problem}")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 INSTALLED_APPS = [
@@ -43,6 +51,7 @@ INSTALLED_APPS = [
     "strata.strategy",
     "strata.publishing",
     "strata.engagement",
+    "strata.analytics",
 ]
 
 MIDDLEWARE = [

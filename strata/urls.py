@@ -12,6 +12,8 @@ from strata.strategy import views as plan
 from strata.strategy import views_sections as sections
 
 urlpatterns = [
+    # First: the short link redirect (/l/<code>) is the busiest address; and /w/<slug>/links/.
+    path("", include("strata.analytics.links.urls")),
     path("login/", accounts.login_view, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", accounts.password_reset, name="password-reset"),

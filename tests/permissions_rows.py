@@ -1074,6 +1074,29 @@ PAGES = [
         ok=302,
         done=lambda world, values: ambassador_is(values, audience_id="owners", audience_chosen=True),
     ),
+    # Short links: everyone in the workspace reads the clicks; owners turn short links on or off.
+    Row("links", "get", "post.view", "/w/{slug}/links/", make=lambda world, user: short_link(world), shows="{url}"),
+    Row("links-csv", "get", "post.view", "/w/{slug}/links.csv", make=lambda world, user: short_link(world), shows="{url}"),
+    Row(
+        "links-settings",
+        "post",
+        "workspace.manage",
+        "/w/{slug}/links/settings/",
+        make=lambda world, user: shortening_on(world),
+        body={},
+        ok=302,
+        done=lambda world, values: not shortening_is_on(world),
+    ),
+    Row(
+        "short-link",
+        "get",
+        PUBLIC,
+        "/l/{code}",
+        make=lambda world, user: short_link(world),
+        ok=302,
+        done=lambda world, values: clicked(values),
+        reason="a short link in a published post is for anyone who reads the post; it answers with the address it stands for",
+    ),
 ]
 
 API = [
@@ -1450,3 +1473,34 @@ def ambassador_is(values: Values, **expected: Any) -> bool:
     from strata.engagement.ambassadors.models import Ambassador
 
     return Ambassador.objects.filter(pk=values["ambassador_id"], **expected).exists()
+
+
+def short_link(world: World) -> Values:
+    """A short link of acme's, clicked once today (the page and the CSV list it)."""
+    from strata.analytics.links.codes import new_code
+    from strata.analytics.links.models import ClickDay, ShortLink
+
+    url = f"https://acme.example/route-{world.n()}"
+    link = ShortLink.objects.create(workspace=world.workspace, code=new_code(), platform="bluesky", url=url, url_hash=url, target=url)
+    ClickDay.objects.create(link=link, day=now().date(), clicks=1, visitors=1)
+    return {"code": link.code, "url": url, "link_id": link.pk}
+
+
+def clicked(values: Values) -> bool:
+    """The redirect counted the request (as a bot: the test client sends no user agent)."""
+    from strata.analytics.links.models import ClickDay
+
+    return ClickDay.objects.filter(link_id=values["link_id"], bots=1).exists()
+
+
+def shortening_on(world: World) -> Values:
+    from strata.analytics.links.models import LinkSettings
+
+    LinkSettings.objects.update_or_create(workspace=world.workspace, defaults={"shorten": True})
+    return {}
+
+
+def shortening_is_on(world: World) -> bool:
+    from strata.analytics.links.models import LinkSettings
+
+    return LinkSettings.objects.get(workspace=world.workspace).shorten

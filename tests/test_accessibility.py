@@ -45,6 +45,7 @@ PAGES = [
     "/w/acme/inbox/calendar/",
     "/w/acme/inbox/figures/",
     "/w/acme/ambassadors/",
+    "/w/acme/links/",
     "/w/acme/plan/objectives/",
     "/w/acme/plan/channels/new/",
     "/w/acme/settings/mix/",

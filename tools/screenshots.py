@@ -40,6 +40,7 @@ PAGES = [
     ("inbox", "/w/{slug}/inbox/"),
     ("conversation", "first-conversation"),
     ("inbox-figures", "/w/{slug}/inbox/figures/"),
+    ("links", "/w/{slug}/links/"),
     ("duty", "/w/{slug}/inbox/calendar/"),
     ("objectives", "/w/{slug}/plan/objectives/"),
     ("channel-form", "/w/{slug}/plan/channels/new/"),

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from strata.platforms import egress
 from strata.platforms.base import Adapter, Credentials, Limits, Outgoing, Part, PermanentError, Problem, Published
 from strata.platforms.bluesky.adapter import BlueskyAdapter
+from strata.platforms.bluesky.metrics import BlueskyMetrics
 from strata.platforms.bluesky.reader import BlueskyReader
 from strata.platforms.feed.adapter import FeedAdapter
 from strata.platforms.mastodon.adapter import MastodonAdapter
+from strata.platforms.mastodon.metrics import MastodonMetrics
 from strata.platforms.mastodon.reader import MastodonReader
+from strata.platforms.metrics import MetricsReader, PostsRead
 from strata.platforms.newsletter.adapter import NewsletterAdapter
 from strata.platforms.reading import Heard, Incoming, Reader
 from strata.platforms.webhook.adapter import WebhookAdapter
@@ -97,3 +102,26 @@ READERS: dict[str, Reader] = {reader.name: GuardedReader(reader) for reader in (
 
 def reader_for(platform: str) -> Reader | None:
     return READERS.get(platform)
+
+
+class GuardedMetrics:
+    """A metrics reader whose every call runs inside egress.guard(), like the adapters'."""
+
+    def __init__(self, inner: MetricsReader) -> None:
+        self.inner = inner
+        self.name, self.per_call = inner.name, inner.per_call
+
+    def followers(self, credentials: Credentials, account: str) -> int:
+        with egress.guard():
+            return self.inner.followers(credentials, account)
+
+    def posts(self, credentials: Credentials, remote_ids: Sequence[str]) -> PostsRead:
+        with egress.guard():
+            return self.inner.posts(credentials, remote_ids)
+
+
+METRICS_READERS: dict[str, MetricsReader] = {reader.name: GuardedMetrics(reader) for reader in (BlueskyMetrics(), MastodonMetrics())}
+
+
+def metrics_reader_for(platform: str) -> MetricsReader | None:
+    return METRICS_READERS.get(platform)

@@ -27,6 +27,7 @@ from django.utils.timezone import now
 from strata.crypto import SecretUnreadable
 from strata.platforms.base import Credentials, Media, OutcomeUnknown, Outgoing, Part, PermanentError, Published, RateLimited, TransientError
 from strata.platforms.registry import adapter_for
+from strata.publishing import link_hooks
 from strata.publishing.claims import Claimed, claim_one, media_of, record_published, settle_post
 from strata.publishing.models import Attempt, ChannelAccount, Notification, PostEvent, PublishingSettings, Variant
 
@@ -91,9 +92,11 @@ def _outgoing(variant: Claimed) -> Outgoing:
     for part, name, mime, alt in media_of(variant.pk) if variant.has_media else ():
         with default_storage.open(name, "rb") as handle:
             media.setdefault(part, []).append(Media(data=handle.read(), mime=mime, alt=alt))
+    # Other apps may change the addresses (analytics' short links); see link_hooks.py.
+    message = link_hooks.rewrite(variant)
     parts = tuple(
-        Part(text=text, link=variant.link if index == 0 else "", media=tuple(media.get(index, ())))
-        for index, text in enumerate(variant.parts)
+        Part(text=text, link=message.link if index == 0 else "", media=tuple(media.get(index, ())))
+        for index, text in enumerate(message.texts)
     )
     return Outgoing(parts=parts, keys=tuple(variant.keys), title=variant.title, reply_to=variant.reply_to, direct=variant.direct)
 

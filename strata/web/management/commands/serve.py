@@ -48,6 +48,7 @@ class Command(BaseCommand):
         if not options["no_worker"]:
             children.append(Child("the publisher", [*strata, "worker"]))
             children.append(Child("ingest", [*strata, "ingest"]))
+            children.append(Child("metrics", [*strata, "metrics", "collect"]))
             if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
                 children.append(Child("the task worker", [*strata, "db_worker", "--queue-name", "*", "--no-reload", "--verbosity", "0"]))
         from strata.strategy.management.commands.demo import Command as Demo
