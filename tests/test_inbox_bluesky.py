@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +19,7 @@ from strata.accounts.roles import Role
 from strata.engagement import labels
 from strata.engagement.inbox import actions, filing
 from strata.engagement.inbox.models import Conversation
+from strata.engagement.management.commands import inbox as inbox_command
 from strata.publishing import delivery
 from strata.publishing.models import Variant
 from strata.strategy.actions import import_plan
@@ -53,7 +53,7 @@ def responder_page(browser: Browser, live_server: Any, transactional_db: Any) ->
 
 
 def test_a_complaint_is_routed_answered_by_keyboard_and_threaded_once(
-    responder_page: tuple[Page, Workspace], bsky_network: BlueskyNetwork
+    responder_page: tuple[Page, Workspace], bsky_network: BlueskyNetwork, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page, acme = responder_page
     net = bsky_network
@@ -125,15 +125,11 @@ def test_a_complaint_is_routed_answered_by_keyboard_and_threaded_once(
     filing.file_unfiled()
     conversation.refresh_from_db()
     assert conversation.state == "open"
-    stop = threading.Event()
-    publisher = threading.Thread(target=delivery.deliver_forever, kwargs={"stop": stop, "worker": "test:publisher", "interval": 0.2})
-    publisher.start()
-    try:
-        out = io.StringIO()
-        call_command("inbox", "reply", "--workspace", "acme", "--item", str(conversation.pk), "--text", "Got it, thank you!", stdout=out)
-    finally:
-        stop.set()
-        publisher.join(timeout=30)
+    # The publisher runs while the command waits: here in the same thread, at each of the
+    # command's pauses (SQLite's shared in-memory test database takes no second writer).
+    monkeypatch.setattr(inbox_command, "pause", lambda: delivery.run_once(worker="test:publisher"))
+    out = io.StringIO()
+    call_command("inbox", "reply", "--workspace", "acme", "--item", str(conversation.pk), "--text", "Got it, thank you!", stdout=out)
     second = conversation.answers.order_by("-created_at").first()
     assert second is not None
     assert out.getvalue().strip() == second.variant.remote_id

@@ -85,11 +85,16 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"the answer is queued (variant {variant.pk}) but not sent yet: is the publisher running (`strata worker`)?"
                 )
-            time.sleep(POLL)
+            pause()
             variant.refresh_from_db()
         if variant.state != Variant.State.PUBLISHED:
             raise CommandError(f"the answer was not sent: {variant.last_error or variant.state}")
         self.stdout.write(variant.remote_id)
+
+
+def pause() -> None:
+    """Between two looks at whether the publisher has sent the answer."""
+    time.sleep(POLL)
 
 
 def _row(conversation: Conversation) -> dict[str, Any]:
