@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
@@ -557,8 +558,8 @@ PAGES = [
         "post.schedule",
         POSTS + "/move/",
         make=post_in("scheduled"),
-        body={"date": (now() + dt.timedelta(days=5)).date().isoformat()},
-        done=lambda world, values: Post.objects.get(pk=values["post"]).scheduled_at.date() == (now() + dt.timedelta(days=5)).date(),  # type: ignore[union-attr]
+        body=lambda values: {"date": five_days_on().isoformat()},
+        done=lambda world, values: moved_to(values["post"], world.workspace) == five_days_on(),
     ),
     Row(
         "post-media",
@@ -1504,3 +1505,14 @@ def shortening_is_on(world: World) -> bool:
     from strata.analytics.links.models import LinkSettings
 
     return LinkSettings.objects.get(workspace=world.workspace).shorten
+
+
+def five_days_on() -> dt.date:
+    """A day five days on in the demo workspace's zone, where the calendar's days are (late in
+    the UTC evening, Berlin's date is already the next one)."""
+    return (now().astimezone(ZoneInfo("Europe/Berlin")) + dt.timedelta(days=5)).date()
+
+
+def moved_to(post_id: int, workspace: Workspace) -> dt.date | None:
+    scheduled = Post.objects.get(pk=post_id).scheduled_at
+    return scheduled.astimezone(ZoneInfo(workspace.timezone)).date() if scheduled else None
