@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import yaml
 from atproto import Client
+from django.db import OperationalError
 
 from strata.accounts.models import Workspace
 from strata.engagement.listening import stream
@@ -71,7 +72,14 @@ def poster(pds: Pds, account: BlueskyAccount) -> Poster:
 def wait_for(probe: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        value = probe()
+        try:
+            value = probe()
+        except OperationalError as exc:
+            # SQLite's shared in-memory test database answers "table is locked" at once, instead
+            # of waiting, while the reader's thread writes: look again, as a page would reload.
+            if "locked" not in str(exc):
+                raise
+            value = None
         if value:
             return value
         time.sleep(0.1)
@@ -129,6 +137,11 @@ def test_it_hears_strangers_posts_in_the_workspaces_whose_queries_match(pds: Pds
     last = client.send_post(f"Only {word}s here").uri
 
     wait_for(lambda: HeardItem.objects.filter(remote_id=last).exists(), "the last post to arrive")
+    # Labelled by the listening model just after the batch is stored; once labelled, the reader
+    # has nothing left to write and the reads below see the whole batch.
+    heard = [cargo, both, last]
+    labelled = HeardItem.objects.filter(remote_id__in=heard).exclude(sentiment="")
+    wait_for(lambda: labelled.count() == 4, "the posts' labels")  # three in acme, one in rival
     assert dict(HeardItem.objects.filter(workspace=acme).values_list("remote_id", "matched_queries")) == {
         cargo: ["cargo", "either"],
         both: ["either"],
