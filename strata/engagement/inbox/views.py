@@ -4,6 +4,7 @@ offline and change its state. Thin: the writes are in inbox/actions.py."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -197,40 +198,39 @@ def reply(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse
     return _back(slug, found)
 
 
-@login_required
-@require_POST
-def assign(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+def _act(request: HttpRequest, slug: str, conversation_id: int, do: Callable[[Conversation, Access], object]) -> HttpResponse:
+    """One of the conversation page's small forms: check who may answer, act, go back (or show
+    the page again with the refusal beside its field)."""
     access = actions.answer_access(request.user, slug)  # type: ignore[arg-type]
     found = _conversation(access, conversation_id)
     try:
-        actions.assign(conversation=found, actor=access.user, person=request.POST.get("assignee", "").strip())
+        do(found, access)
     except ActionError as exc:
         return _failed(request, access, found, exc)
     return _back(slug, found)
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
+    person = request.POST.get("assignee", "").strip()
+    return _act(request, slug, conversation_id, lambda found, access: actions.assign(conversation=found, actor=access.user, person=person))
 
 
 @login_required
 @require_POST
 def state(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
-    access = actions.answer_access(request.user, slug)  # type: ignore[arg-type]
-    found = _conversation(access, conversation_id)
-    try:
-        actions.set_state(conversation=found, actor=access.user, state=request.POST.get("state", "").strip())
-    except ActionError as exc:
-        return _failed(request, access, found, exc)
-    return _back(slug, found)
+    chosen = request.POST.get("state", "").strip()
+    return _act(
+        request, slug, conversation_id, lambda found, access: actions.set_state(conversation=found, actor=access.user, state=chosen)
+    )
 
 
 @login_required
 @require_POST
 def note(request: HttpRequest, slug: str, conversation_id: int) -> HttpResponse:
-    access = actions.answer_access(request.user, slug)  # type: ignore[arg-type]
-    found = _conversation(access, conversation_id)
-    try:
-        actions.add_note(conversation=found, actor=access.user, text=request.POST.get("text", ""))
-    except ActionError as exc:
-        return _failed(request, access, found, exc)
-    return _back(slug, found)
+    text = request.POST.get("text", "")
+    return _act(request, slug, conversation_id, lambda found, access: actions.add_note(conversation=found, actor=access.user, text=text))
 
 
 @login_required
