@@ -10,10 +10,11 @@ import datetime as dt
 from django.utils.timezone import now
 
 from strata.accounts.models import Workspace
+from strata.engagement import demo_items
 from strata.engagement.ambassadors import actions, refresh
 from strata.engagement.ambassadors.models import Ambassador, AmbassadorSnapshot
 from strata.engagement.listening import queries
-from strata.engagement.models import HeardItem, Source
+from strata.engagement.models import HeardItem
 
 # handle → (platform, channel, name, followers or None, [(days ago, kind, sentiment, text)])
 PEOPLE = {
@@ -46,29 +47,14 @@ def seed(workspace: Workspace) -> int:
     n = 0
     matcher = queries.workspace_matcher(workspace)
     for handle, (platform, channel, name, _, said) in PEOPLE.items():
-        source, _ = Source.objects.get_or_create(
-            workspace=workspace, channel_id=channel, kind=Source.Kind.NOTIFICATIONS, defaults={"platform": platform}
-        )
         for days, kind, sentiment, text in said:
             n += 1
             at = now() - dt.timedelta(days=days, hours=n % 7)
-            item = HeardItem(
-                workspace=workspace,
-                source=source,
-                channel_id=channel,
-                platform=platform,
-                remote_id=f"demo-amb:{n}",
-                kind=kind,
-                author_id=f"demo:{handle}",
-                author_handle=handle,
-                author_name=name,
-                text=text,
-                sentiment=sentiment,
-                created_at=at,
-                heard_at=at,
-                filed=True,  # the inbox's demo has its own conversations
-            )
-            item.refresh_shown()
+            # Filed already: the inbox's demo has its own conversations.
+            item = demo_items.heard(
+                workspace, channel=channel, platform=platform, remote_id=f"demo-amb:{n}", kind=kind,
+                handle=handle, name=name, text=text, sentiment=sentiment, at=at, filed=True,
+            )  # fmt: skip
             queries.tag(matcher, [item])  # as ingest does: the queries guess their audience
             item.save()
     refresh.refresh(workspace)

@@ -9,8 +9,9 @@ import datetime as dt
 from django.utils.timezone import now
 
 from strata.accounts.models import Workspace
+from strata.engagement import demo_items
 from strata.engagement.inbox import filing
-from strata.engagement.models import HeardItem, Source
+from strata.engagement.models import HeardItem
 
 # (channel, platform, minutes ago, kind, handle, name, text, sentiment, intents)
 SAID = [
@@ -30,26 +31,9 @@ def seed(workspace: Workspace) -> int:
     if HeardItem.objects.filter(workspace=workspace).exists():
         return 0
     for n, (channel, platform, minutes, kind, handle, name, text, sentiment, intents) in enumerate(SAID):
-        source, _ = Source.objects.get_or_create(
-            workspace=workspace, channel_id=channel, kind=Source.Kind.NOTIFICATIONS, defaults={"platform": platform}
-        )
-        heard = now() - dt.timedelta(minutes=minutes)
-        item = HeardItem(
-            workspace=workspace,
-            source=source,
-            channel_id=channel,
-            platform=platform,
-            remote_id=f"demo:{n}",
-            kind=kind,
-            author_id=f"demo:{handle}",
-            author_handle=handle,
-            author_name=name,
-            text=text,
-            sentiment=sentiment,
-            intents=intents,
-            created_at=heard,
-            heard_at=heard,
-        )
-        item.refresh_shown()
-        item.save()
+        at = now() - dt.timedelta(minutes=minutes)
+        demo_items.heard(
+            workspace, channel=channel, platform=platform, remote_id=f"demo:{n}", kind=kind,
+            handle=handle, name=name, text=text, sentiment=sentiment, intents=intents, at=at,
+        ).save()  # fmt: skip
     return filing.file_unfiled()
