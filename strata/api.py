@@ -19,6 +19,9 @@ from strata.accounts.actions import ActionError
 from strata.accounts.api import router as accounts_router
 from strata.accounts.models import ApiToken
 from strata.accounts.scoping import Forbidden
+from strata.analytics.imports.api import router as imports_router
+from strata.analytics.kpis.api import router as kpis_router
+from strata.analytics.reports.api import router as reports_router
 from strata.engagement.ambassadors.api import router as ambassadors_router
 from strata.engagement.api import router as engagement_router
 from strata.engagement.inbox.api import router as inbox_router
@@ -26,6 +29,7 @@ from strata.nul import MESSAGE, holds_nul
 from strata.publishing.api import router as publishing_router
 from strata.strategy.api import router as strategy_router
 from strata.strategy.plan.errors import PlanInvalid
+from strata.strategy.proposal_api import router as proposals_router
 
 
 class TokenAuth(HttpBearer):
@@ -71,6 +75,10 @@ api.add_router("/", publishing_router)
 api.add_router("/", engagement_router)
 api.add_router("/", inbox_router)
 api.add_router("/", ambassadors_router)
+api.add_router("/", kpis_router)
+api.add_router("/", imports_router)
+api.add_router("/", reports_router)
+api.add_router("/", proposals_router)
 
 
 @api.exception_handler(Http404)

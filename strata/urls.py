@@ -61,6 +61,8 @@ urlpatterns = [
     path("w/<slug:slug>/channels/", posts.channels, name="channels"),
     path("w/<slug:slug>/posts.csv/", posts.csv_page, name="posts-csv"),
     path("w/<slug:slug>/", include("strata.engagement.urls")),
+    path("w/<slug:slug>/", include("strata.analytics.urls")),
+    path("w/<slug:slug>/", include("strata.strategy.proposal_urls")),
     path("feeds/<slug:slug>/<str:channel_id>.atom", feeds.channel_feed, name="channel-feed"),
     path("api/v1/", api.urls),
 ]

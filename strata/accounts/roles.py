@@ -45,6 +45,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # The inbox: everyone reads it; responders and those above them answer, assign and note.
     "inbox.view": ALL,
     "inbox.answer": frozenset({Role.OWNER, Role.STRATEGIST, Role.RESPONDER}),
+    # What it achieved: everyone reads the KPIs and reports; analysts and those who plan import
+    # the numbers Strata cannot see and send reports. Accepting advice is a plan change (plan.edit).
+    "report.view": ALL,
+    "analytics.import": frozenset({Role.OWNER, Role.STRATEGIST, Role.ANALYST}),
 }
 
 
