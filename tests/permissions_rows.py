@@ -1078,6 +1078,8 @@ PAGES = [
     # Short links: everyone in the workspace reads the clicks; owners turn short links on or off.
     Row("links", "get", "post.view", "/w/{slug}/links/", make=lambda world, user: short_link(world), shows="{url}"),
     Row("links-csv", "get", "post.view", "/w/{slug}/links.csv", make=lambda world, user: short_link(world), shows="{url}"),
+    # Results: every member reads the KPIs and alignment.
+    Row("kpis", "get", "report.view", "/w/{slug}/results/", shows="Social sends riders to the route planner"),
     Row(
         "links-settings",
         "post",
@@ -1275,6 +1277,16 @@ API = [
         body={"sentiment": "negative", "intents": ["complaint"]},
         done=lambda world, values: HeardItem.objects.filter(pk=values["item_id"], corrected_sentiment="negative").exists(),
     ),
+    # KPIs and alignment: every member reads them.
+    Row("GET /api/v1/workspaces/{slug}/kpis", "get", "report.view", shows='"objective": "site-traffic"'),
+    Row(
+        "GET /api/v1/workspaces/{slug}/kpis/{objective_id}",
+        "get",
+        "report.view",
+        make=lambda world, user: {"objective_id": "site-traffic"},
+        shows='"measure": "visits"',
+    ),
+    Row("GET /api/v1/workspaces/{slug}/alignment", "get", "report.view", shows='"serving_share"'),
     Row("GET /api/v1/workspaces/{slug}/inbox", "get", "inbox.view", make=lambda world, user: conversation(world), shows="{author}"),
     Row(
         "GET /api/v1/workspaces/{slug}/inbox/figures",

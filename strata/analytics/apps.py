@@ -14,6 +14,8 @@ class AnalyticsConfig(AppConfig):
     def ready(self) -> None:
         # Short links: publishing applies the rewriter without importing analytics, and
         # Settings › Links joins the settings page. A bad STRATA_LINK_DOMAIN stops start-up.
+        # The KPI statuses join the strategy map, the overview's panels and the review.
+        from strata.analytics.kpis import badges, checks, panels  # noqa: F401
         from strata.analytics.links import domain, rewrite, settings_page  # noqa: F401
         from strata.publishing import link_hooks
 

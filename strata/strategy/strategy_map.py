@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from strata.strategy.map_badges import Badge
 from strata.strategy.plan.schema import PlanDocument
 from strata.strategy.review.registry import Finding, Review
 from strata.xmltext import xml_text
@@ -24,6 +25,7 @@ class Node:
     y: int
     url: str
     findings: list[Finding] = field(default_factory=list)
+    badge: Badge | None = None
 
     @property
     def worst(self) -> str:
@@ -35,6 +37,8 @@ class Node:
         """The link's name: what the node shows (its label and ref) first, then its findings."""
         shown = " ".join(self.lines)
         name = f"{shown} {self.ref}" + (f" ({self.label})" if shown != self.label else "")
+        if self.badge is not None:
+            name += xml_text(f", {self.badge.text}" + (f": {self.badge.detail}" if self.badge.detail else ""))
         if not self.findings:
             return xml_text(f"{name}: no problems")
         count = f"{len(self.findings)} finding{'' if len(self.findings) == 1 else 's'}"
@@ -99,8 +103,11 @@ class StrategyMap:
     section_findings: list[Finding]
 
 
-def build_map(plan: PlanDocument, review: Review, url_for: Callable[[str, str], str]) -> StrategyMap:
-    """url_for(kind_name, element_id) gives the editor address of an element."""
+def build_map(
+    plan: PlanDocument, review: Review, url_for: Callable[[str, str], str], badges: dict[str, Badge] | None = None
+) -> StrategyMap:
+    """url_for(kind_name, element_id) gives the editor address of an element; `badges` by ref
+    (strategy/map_badges.py) are drawn on their nodes."""
     by_ref: dict[str, list[Finding]] = {}
     for finding in review.findings:
         by_ref.setdefault(finding.ref, []).append(finding)
@@ -121,7 +128,13 @@ def build_map(plan: PlanDocument, review: Review, url_for: Callable[[str, str], 
         for row, (ident, label) in enumerate(items[:MAX_PER_COLUMN]):
             ref = f"{ref_kind}:{ident}"
             nodes[ref] = Node(
-                xml_text(ref), xml_text(label), x, TOP + row * (NODE_H + ROW_GAP), url_for(kind_name, ident), by_ref.get(ref, [])
+                xml_text(ref),
+                xml_text(label),
+                x,
+                TOP + row * (NODE_H + ROW_GAP),
+                url_for(kind_name, ident),
+                by_ref.get(ref, []),
+                (badges or {}).get(ref),
             )
         rows = max(rows, min(len(items), MAX_PER_COLUMN) + (1 if column.hidden else 0))
 

@@ -18,6 +18,7 @@ from strata.strategy import actions, health
 from strata.strategy.editor import FIELDS, element_from_form, split_errors
 from strata.strategy.elements import KINDS, ElementKind
 from strata.strategy.form_errors import summary
+from strata.strategy.map_badges import badges
 from strata.strategy.panels import render_panels
 from strata.strategy.plan.schema import PLATFORMS, WEEKDAYS, PlanDocument, schema_choices
 from strata.strategy.refs import finding_url
@@ -98,7 +99,7 @@ def review_page(request: HttpRequest, slug: str) -> HttpResponse:
 def strategy_map(request: HttpRequest, slug: str) -> HttpResponse:
     access = _access(request, slug)
     plan, _, review = _review(access)
-    drawing = build_map(plan, review, lambda kind, ident: reverse("element-edit", args=[slug, kind, ident]))
+    drawing = build_map(plan, review, lambda kind, ident: reverse("element-edit", args=[slug, kind, ident]), badges(access.workspace, plan))
     sections = [(f, finding_url(slug, f)) for f in drawing.section_findings]
     return render(request, "strategy/map.html", {"access": access, "map": drawing, "sections": sections})
 

@@ -1,5 +1,9 @@
+"""The results page, under /w/<slug>/ (strata/analytics/urls.py)."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from strata.analytics.kpis import views
+
+urlpatterns = [path("results/", views.results, name="kpis")]
