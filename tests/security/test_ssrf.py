@@ -288,3 +288,16 @@ def test_the_setting_takes_names_addresses_and_ranges(monkeypatch: pytest.Monkey
     assert allowed.names_host("pds.internal")
     assert [str(n) for n in allowed.networks] == ["10.0.0.0/8"]
     assert [str(a) for a in allowed.addresses] == ["::1"]
+
+
+def test_looking_up_authors_on_the_appview_refuses_an_address_inside_the_network(internal: int) -> None:
+    """The AppView's address is a setting, not a workspace's input, but a setting pointed at the
+    metadata service or an internal host must not make Strata fetch from it either."""
+    from strata.engagement.ambassadors import reach
+    from strata.engagement.listening import handles
+
+    Internal.hits = []
+    base = f"http://127.0.0.1:{internal}"
+    assert handles.profiles(base, ["did:plc:aaaaaaaaaaaaaaaaaaaaaaaa"]) == {}
+    assert reach.followers(base, ["did:plc:bbbbbbbbbbbbbbbbbbbbbbbb"]) == {}
+    assert Internal.hits == [], "nothing inside the network was asked"

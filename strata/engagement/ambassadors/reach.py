@@ -23,6 +23,7 @@ from strata.accounts.models import Workspace
 from strata.engagement.ambassadors import scoring
 from strata.engagement.ambassadors.models import Ambassador
 from strata.engagement.listening import handles
+from strata.platforms import egress
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +72,8 @@ def followers(base: str, dids: Iterable[str]) -> dict[str, int]:
     for start in range(0, len(asked), handles.PER_CALL):
         chunk = asked[start : start + handles.PER_CALL]
         try:
-            answer = httpx.get(f"{base}/xrpc/app.bsky.actor.getProfiles", params={"actors": chunk}, timeout=handles.TIMEOUT)
-            answer.raise_for_status()
-            body = answer.json()
-        except (httpx.HTTPError, ValueError) as exc:
+            body = handles.get_profiles(base, chunk)
+        except (httpx.HTTPError, ValueError, egress.EgressRefused) as exc:
             log.warning("Bluesky AppView %s: followers not read (%s); reach stays unknown for now", base, exc)
             return found
         counted = _counts(body, chunk)

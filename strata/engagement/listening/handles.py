@@ -17,6 +17,7 @@ from django.core.cache import cache
 
 from strata.engagement import ingest
 from strata.engagement.models import HeardItem
+from strata.platforms import egress
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,15 @@ def name_authors(limit: int = 500) -> int:
     return renamed
 
 
+def get_profiles(base: str, actors: list[str]) -> object:
+    """The AppView's getProfiles answer, parsed. The AppView's address is a setting, but a
+    connection is still refused to private addresses like every other call out (egress.py)."""
+    with egress.guard():
+        answer = httpx.get(f"{base}/xrpc/app.bsky.actor.getProfiles", params={"actors": actors}, timeout=TIMEOUT)
+        answer.raise_for_status()
+        return answer.json()
+
+
 def profiles(base: str, dids: Iterable[str]) -> dict[str, tuple[str, str]]:
     """(handle, display name) by DID, for those whose handle the AppView verified."""
     found: dict[str, tuple[str, str]] = {}
@@ -65,11 +75,9 @@ def profiles(base: str, dids: Iterable[str]) -> dict[str, tuple[str, str]]:
     for start in range(0, len(asked), PER_CALL):
         chunk = asked[start : start + PER_CALL]
         try:
-            answer = httpx.get(f"{base}/xrpc/app.bsky.actor.getProfiles", params={"actors": chunk}, timeout=TIMEOUT)
-            answer.raise_for_status()
-            body = answer.json()
+            body = get_profiles(base, chunk)
             listed = body.get("profiles", []) if isinstance(body, dict) else []
-        except (httpx.HTTPError, ValueError) as exc:
+        except (httpx.HTTPError, ValueError, egress.EgressRefused) as exc:
             log.warning("Bluesky AppView %s: profiles not read (%s); the authors keep their DID for now", base, exc)
             return found
         named: dict[str, tuple[str, str]] = {}
