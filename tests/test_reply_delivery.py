@@ -317,3 +317,19 @@ def test_a_mastodon_conversation_taken_offline_is_answered_by_direct_message(acm
         actions.create_reply(
             workspace=acme, actor=None, channel_id="acme-bsky", text="Hi", reply_to="at://x/app.bsky.feed.post/1", direct=True
         )
+
+
+def test_a_reply_says_what_it_answers_on_its_page_and_over_the_api(
+    acme: Workspace, mastodon: Mastodon, client_for: Callable[[str], Client]
+) -> None:
+    question = mastodon.status_post("Do the fenders fit the Commuter 3?")
+    reply = actions.create_reply(
+        workspace=acme, actor=None, channel_id="acme-mastodon", text="They do: both sizes.", reply_to=str(question["id"])
+    )
+    owner = client_for("owner")
+    page = owner.get(f"/w/acme/posts/{reply.post_id}/").content.decode()
+    assert "Duplicate" not in page, "a copy of a reply would go out as a new post answering nobody"
+    body = owner.get(f"/api/v1/workspaces/acme/posts/{reply.post_id}").json()
+    assert body["is_reply"] is True
+    assert body["variants"][0]["reply_to"] == str(question["id"])
+    assert body["variants"][0]["direct"] is False

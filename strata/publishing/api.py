@@ -38,6 +38,7 @@ def _out(post: Post) -> PostOut:
         kind=post.kind,
         scheduled_at=post.scheduled_at,
         deleted_at=post.deleted_at,
+        is_reply=post.is_reply,
         variants=[
             VariantOut(
                 channel=v.channel_id,
@@ -49,6 +50,8 @@ def _out(post: Post) -> PostOut:
                 uri=v.remote_id or None,
                 url=v.remote_url or None,
                 error=v.last_error or None,
+                reply_to=v.reply_to or None,
+                direct=v.direct,
             )
             for v in post.variants.all()
         ],

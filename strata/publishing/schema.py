@@ -39,6 +39,8 @@ class VariantOut(Schema):
     uri: str | None
     url: str | None
     error: str | None
+    reply_to: str | None = Field(default=None, description="a reply's: the platform's id of the post it answers")
+    direct: bool = Field(default=False, description="a reply sent as a direct message rather than in public")
 
 
 class PostOut(Schema):
@@ -50,6 +52,9 @@ class PostOut(Schema):
     kind: str
     scheduled_at: dt.datetime | None
     deleted_at: dt.datetime | None = Field(default=None, description="when the post was deleted; a deleted post is kept with its history")
+    is_reply: bool = Field(
+        default=False, description="an answer written in the inbox, not a post of the plan (no objective, mix or cadence)"
+    )
     variants: list[VariantOut]
 
 
