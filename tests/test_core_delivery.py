@@ -302,6 +302,8 @@ def test_a_claim_left_by_a_dead_process_of_this_machine_is_taken_back_at_once(ac
     [attempt] = variant.attempt_rows.all()
     assert (attempt.outcome, attempt.detail) == ("interrupted", "the worker stopped before recording an outcome")
     assert attempt.finished_at is not None
+    delivery.run_once(worker="test:2")  # the next attempt is numbered after the interrupted one
+    assert list(variant.attempt_rows.values_list("number", "outcome")) == [(1, "interrupted"), (2, "published")]
 
 
 def test_a_claim_of_a_running_worker_or_another_machine_waits_for_the_lease(acme: Workspace, hook: ChannelAccount, settings: Any) -> None:

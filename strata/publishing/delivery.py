@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection, transaction
+from django.db.models import F
 from django.utils.timezone import now
 
 from strata.crypto import SecretUnreadable
@@ -66,8 +67,14 @@ def recover_stale(*, worker: str) -> int:
         if not dead_here and (variant.claimed_at is None or variant.claimed_at > cutoff):
             continue
         with transaction.atomic():
+            # The interrupted attempt keeps its number: the next one is numbered after it.
             taken = Variant.objects.filter(pk=variant.pk, state=Variant.State.PUBLISHING, claimed_by=variant.claimed_by).update(
-                state=Variant.State.SCHEDULED, next_attempt_at=now(), check_first=True, claimed_by="", claimed_at=None
+                state=Variant.State.SCHEDULED,
+                next_attempt_at=now(),
+                check_first=True,
+                claimed_by="",
+                claimed_at=None,
+                attempts=F("attempts") + 1,
             )
             if taken:
                 Attempt.objects.filter(variant_id=variant.pk, outcome="").update(
