@@ -75,12 +75,13 @@ def test_an_entry_names_its_platforms_and_shows_a_line_of_its_text(
     post = scheduled(acme, dt.datetime.combine(WEDNESDAY, dt.time(10), acme.tzinfo), "acme-bsky", "acme-mastodon", title="Routes")
     entry = re.search(rf'data-post="{post.pk}"[^>]*>(.*?)</a>', week(client_for("analyst"), WEDNESDAY), re.S)
     assert entry is not None
-    # The letters are for the eye; the name is what a screen reader reads, and shows on hover.
+    # The drawing is for the eye; the name is what a screen reader reads, and shows on hover.
     marks = re.findall(
-        r'data-platform="(\w+)" title="([^"]+)"><span aria-hidden="true">(\w+)</span><span class="visually-hidden">([^<]+)</span>',
+        r'data-platform="(\w+)" title="([^"]+)"><span aria-hidden="true"><svg class="platform-icon"[^>]*><path d="[^"]+"/></svg></span>'
+        r'<span class="visually-hidden">([^<]+)</span>',
         entry.group(1),
     )
-    assert marks == [("bluesky", "Bluesky", "B", "Bluesky"), ("mastodon", "Mastodon", "M", "Mastodon")]
+    assert marks == [("bluesky", "Bluesky", "Bluesky"), ("mastodon", "Mastodon", "Mastodon")]
     assert '<span class="entry-line">Five spring routes (acme-bsky)</span>' in entry.group(1)
 
 

@@ -1,6 +1,6 @@
 """Screenshots of Strata's main pages at 1280 px and on a 390 px phone, to look at what changed.
 
-    ./dev screenshots [DIR]      (default var/screenshots)
+    ./dev screenshots [DIR] [PAGE ...]      (default var/screenshots, every page)
 
 Runs `strata web` on a fresh SQLite database with the demo workspace, signs in as the demo
 owner with Debian's Chromium (Playwright) and saves one full-page PNG per page and width, named
@@ -41,6 +41,7 @@ PAGES = [
     ("conversation", "first-conversation"),
     ("inbox-figures", "/w/{slug}/inbox/figures/"),
     ("links", "/w/{slug}/links/"),
+    ("results", "/w/{slug}/results/"),
     ("duty", "/w/{slug}/inbox/calendar/"),
     ("objectives", "/w/{slug}/plan/objectives/"),
     ("channel-form", "/w/{slug}/plan/channels/new/"),
@@ -75,10 +76,12 @@ def wait_until_up(url: str, web: subprocess.Popen[bytes]) -> None:
     sys.exit("strata web did not answer within 30 s")
 
 
-def shoot(page: Page, base: str, out: Path) -> list[str]:
+def shoot(page: Page, base: str, out: Path, only: set[str]) -> list[str]:
     names: list[str] = []
     post = None
     for name, path in PAGES:
+        if only and name not in only:
+            continue
         if path == "first-post":
             page.goto(f"{base}/w/{SLUG}/calendar/")
             link = page.locator("a[href*='/posts/']:not([href*='/posts/new'])").first
@@ -126,7 +129,7 @@ def main() -> None:
                 page.fill("input[name=password]", login.group(2))
                 page.click("button[type=submit]")
                 page.wait_for_url(re.compile(r".*/(w/.*)?$"))
-                names = shoot(page, base, out)
+                names = shoot(page, base, out, set(sys.argv[2:]))
                 page.close()
             browser.close()
     finally:
