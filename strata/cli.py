@@ -8,6 +8,9 @@ from __future__ import annotations
 import os
 import sys
 
+# Commands whose name reads better with a hyphen than Python's module names allow.
+ALIASES = {"import-analytics": "import_analytics"}
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "strata.settings")
@@ -22,7 +25,10 @@ def main() -> None:
         print(f"strata: {exc}", file=sys.stderr)  # noqa: T201
         sys.exit(2)
 
-    execute_from_command_line(["strata", *sys.argv[1:]])
+    args = sys.argv[1:]
+    if args and args[0] in ALIASES:
+        args[0] = ALIASES[args[0]]
+    execute_from_command_line(["strata", *args])
 
 
 if __name__ == "__main__":

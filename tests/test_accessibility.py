@@ -46,6 +46,8 @@ PAGES = [
     "/w/acme/inbox/figures/",
     "/w/acme/ambassadors/",
     "/w/acme/links/",
+    "/w/acme/results/",
+    "/w/acme/imports/",
     "/w/acme/plan/objectives/",
     "/w/acme/plan/channels/new/",
     "/w/acme/settings/mix/",

@@ -42,6 +42,7 @@ PAGES = [
     ("inbox-figures", "/w/{slug}/inbox/figures/"),
     ("links", "/w/{slug}/links/"),
     ("results", "/w/{slug}/results/"),
+    ("imports", "/w/{slug}/imports/"),
     ("duty", "/w/{slug}/inbox/calendar/"),
     ("objectives", "/w/{slug}/plan/objectives/"),
     ("channel-form", "/w/{slug}/plan/channels/new/"),

@@ -1,5 +1,11 @@
+"""The imports page, under /w/<slug>/ (included from strata/analytics/urls.py)."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from strata.analytics.imports import views
+
+urlpatterns = [
+    path("imports/", views.imports_page, name="imports"),
+]

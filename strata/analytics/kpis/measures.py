@@ -23,17 +23,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db.models import F, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Sum
 
 from strata.accounts.models import Workspace
-from strata.analytics.imports.models import SupportCount, WebTraffic
+from strata.analytics.imports import queries as imported
+from strata.analytics.imports.models import WebTraffic
 from strata.analytics.links.models import ClickDay, ShortLink
 from strata.analytics.metrics import queries
 from strata.analytics.metrics.models import FollowerCount
 from strata.engagement.inbox import figures
 from strata.engagement.inbox.models import Conversation
-from strata.strategy.plan.schema import PLATFORMS
 
 WINDOW = 30  # days in a "total" or "rate" KPI value
 MAY_MISS = 9  # unknown days a window may have and still give a value
@@ -169,34 +168,34 @@ def _clicks(workspace: Workspace, since: Day, until: Day, campaign: str) -> Dail
 
 def _web(field: str) -> Callable[[Workspace, Day, Day, str], Daily]:
     def read(workspace: Workspace, since: Day, until: Day, campaign: str) -> Daily:
-        """Imported visits or conversions from social. A day the exports cover (any row that
-        day) but with none for the campaign is 0; a day no export covers is unknown."""
-        rows = WebTraffic.objects.filter(workspace=workspace, day__range=(since, until))
-        covered = set(rows.values_list("day", flat=True).distinct())
-        mine = rows.filter(utm_campaign=campaign) if campaign else rows.filter(utm_source__in=_SOCIAL)
-        if field == "conversions":
-            mine = mine.filter(conversions__isnull=False)
-        per_day = dict(mine.values("day").annotate(n=Sum(field)).values_list("day", "n"))
-        return [(day, float(per_day.get(day) or 0) if day in covered else None) for day in days(since, until)]
+        """Imported visits or conversions: for the campaign, or else from social networks. A
+        day no export covers is unknown (imports/queries.py decides, and never counts a day
+        twice when Plausible and GA4 both cover it)."""
+        found: Daily = []
+        for row in _web_days(workspace, since, until, campaign):
+            value = row.visits if field == "visits" else row.conversions
+            found.append((row.day, None if value is None else float(value)))
+        return found
 
     return read
 
 
+def _web_days(workspace: Workspace, since: Day, until: Day, campaign: str) -> list[imported.WebDay]:
+    if campaign:
+        return imported.web_by_day(workspace, since, until, campaign=campaign)
+    return imported.web_by_day(workspace, since, until, social_only=True)
+
+
 def _support(workspace: Workspace, since: Day, until: Day, campaign: str) -> Daily:
-    per_day = dict(
-        SupportCount.objects.filter(workspace=workspace, day__range=(since, until))
-        .values("day")
-        .annotate(n=Sum("inquiries"))
-        .values_list("day", "n")
-    )
-    return [(day, float(per_day[day]) if day in per_day else None) for day in days(since, until)]
+    return [(row.day, None if row.inquiries is None else float(row.inquiries)) for row in imported.support_by_day(workspace, since, until)]
 
 
 def _time_on_site(workspace: Workspace, since: Day, until: Day, campaign: str) -> Weighted:
-    rows = WebTraffic.objects.filter(workspace=workspace, day__range=(since, until), duration_seconds__isnull=False)
-    rows = rows.filter(utm_campaign=campaign) if campaign else rows.filter(utm_source__in=_SOCIAL)
-    per_day = rows.values("day").annotate(seconds=Sum(F("duration_seconds") * F("visits")), visits=Coalesce(Sum("visits"), 0))
-    return {row["day"]: (float(row["seconds"] or 0), float(row["visits"])) for row in per_day}
+    return {
+        row.day: (row.duration_seconds * row.visits, float(row.visits))
+        for row in _web_days(workspace, since, until, campaign)
+        if row.duration_seconds is not None and row.visits
+    }
 
 
 def _sla(workspace: Workspace, since: Day, until: Day, campaign: str) -> Weighted:
@@ -217,9 +216,6 @@ def _sla(workspace: Workspace, since: Day, until: Day, campaign: str) -> Weighte
         counts[day][1] += 1.0
     return {day: (pair[0], pair[1]) for day, pair in counts.items()}
 
-
-# utm_source values that are social networks: the plan's platforms (Strata's short links write these).
-_SOCIAL = PLATFORMS
 
 _READERS: dict[str, Callable[[Workspace, Day, Day, str], Daily]] = {
     "followers": _followers,
