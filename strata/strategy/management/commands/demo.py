@@ -93,6 +93,17 @@ def demo_conversations(workspace: Workspace) -> None:
         ambassadors_demo.seed(workspace)  # after the inbox's, which seeds only a workspace that heard nothing
 
 
+def demo_history(workspace: Workspace, user: User) -> None:
+    """Six months of published posts, numbers and closed conversations, for the reports and the
+    advice. After the posts and the live inbox, which each seed only a workspace without any."""
+    from django.apps import apps
+
+    if apps.is_installed("strata.analytics"):
+        from strata.analytics import demo
+
+        demo.seed(workspace, user)
+
+
 class Command(BaseCommand):
     help = "Create the demo workspace (Acme Bikes) and a demo user, and print the login."
 
@@ -125,6 +136,7 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(user=user, workspace=workspace, defaults={"role": Role.OWNER})
             demo_posts(workspace, user)
             demo_conversations(workspace)
+            demo_history(workspace, user)
         self.stdout.write(self.login_text())
 
     @staticmethod
