@@ -32,11 +32,23 @@ MAY: dict[str, set[str]] = {
         "heard.label",
         "inbox.view",
         "inbox.answer",
+        "report.view",
+        "analytics.import",
     },
-    "editor": {"plan.view", "members.view", "post.view", "post.write", "post.media", "post.schedule", "heard.view", "inbox.view"},
-    "creative": {"plan.view", "members.view", "post.view", "post.media", "heard.view", "inbox.view"},
-    "responder": {"plan.view", "members.view", "post.view", "heard.view", "heard.label", "inbox.view", "inbox.answer"},
-    "analyst": {"plan.view", "members.view", "post.view", "heard.view", "inbox.view"},
+    "editor": {
+        "plan.view",
+        "members.view",
+        "post.view",
+        "post.write",
+        "post.media",
+        "post.schedule",
+        "heard.view",
+        "inbox.view",
+        "report.view",
+    },
+    "creative": {"plan.view", "members.view", "post.view", "post.media", "heard.view", "inbox.view", "report.view"},
+    "responder": {"plan.view", "members.view", "post.view", "heard.view", "heard.label", "inbox.view", "inbox.answer", "report.view"},
+    "analyst": {"plan.view", "members.view", "post.view", "heard.view", "inbox.view", "report.view", "analytics.import"},
 }
 
 

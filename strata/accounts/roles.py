@@ -20,7 +20,7 @@ ROLE_HELP = {
     Role.EDITOR: "writes and schedules posts",
     Role.CREATIVE: "adds media to posts",
     Role.RESPONDER: "answers the inbox",
-    Role.ANALYST: "reads the plan, the review and the reports",
+    Role.ANALYST: "reads the plan, the review and the reports; imports web-analytics and support numbers",
 }
 
 ALL = frozenset(Role)
