@@ -1100,6 +1100,57 @@ PAGES = [
         done=lambda world, values: clicked(values),
         reason="a short link in a published post is for anyone who reads the post; it answers with the address it stands for",
     ),
+    # Imports: everyone reads what was imported; analysts and those who plan import files.
+    Row("imports", "get", "report.view", "/w/{slug}/imports/", make=lambda world, user: past_import(world), shows="{filename}"),
+    Row(
+        "imports",
+        "post",
+        "analytics.import",
+        "/w/{slug}/imports/",
+        make=numbered,
+        body=lambda v: {"kind": "support", "file": support_upload(v), "confirm": "1"},
+        done=lambda world, values: support_counted(world, values),
+        label="import",
+    ),
+    # Reports: everyone in the workspace reads them, as a page, a PDF and JSON.
+    Row("reports", "get", "report.view", "/w/{slug}/reports/", shows="Monthly reports"),
+    Row("report-monthly", "get", "report.view", "/w/{slug}/reports/monthly/{month}/", make=lambda world, user: report_month(), shows="Plan against actual"),
+    Row("report-monthly-pdf", "get", "report.view", "/w/{slug}/reports/monthly/{month}.pdf", make=lambda world, user: report_month()),
+    Row("report-monthly-json", "get", "report.view", "/w/{slug}/reports/monthly/{month}.json", make=lambda world, user: report_month(), shows='"objectives"'),
+    Row("report-six-month", "get", "report.view", "/w/{slug}/reports/six-month/{month}/", make=lambda world, user: report_month(), shows="Summary for leaders"),
+    Row("report-six-month-pdf", "get", "report.view", "/w/{slug}/reports/six-month/{month}.pdf", make=lambda world, user: report_month()),
+    Row("report-six-month-json", "get", "report.view", "/w/{slug}/reports/six-month/{month}.json", make=lambda world, user: report_month(), shows='"objectives"'),
+    # Proposals and advice: everyone reads proposed plan changes; those who edit the plan answer them and propose the advice's.
+    Row("proposals", "get", PLAN, "/w/{slug}/proposals/", make=lambda world, user: proposal(world), shows="{summary}"),
+    Row("proposal", "get", PLAN, "/w/{slug}/proposals/{proposal_id}/", make=lambda world, user: proposal(world), shows="{summary}"),
+    Row(
+        "proposal-accept",
+        "post",
+        "plan.edit",
+        "/w/{slug}/proposals/{proposal_id}/accept/",
+        make=lambda world, user: proposal(world),
+        ok=302,
+        done=lambda world, values: proposal_is(values, "accepted"),
+    ),
+    Row(
+        "proposal-decline",
+        "post",
+        "plan.edit",
+        "/w/{slug}/proposals/{proposal_id}/decline/",
+        make=lambda world, user: proposal(world),
+        ok=302,
+        done=lambda world, values: proposal_is(values, "declined"),
+    ),
+    Row(
+        "advice-propose",
+        "post",
+        "plan.edit",
+        "/w/{slug}/advice/propose/",
+        make=lambda world, user: drifting_month(world),
+        body=lambda v: {"month": v["month"], "kind": "monthly", "key": "mix-drift:all"},
+        ok=302,
+        done=lambda world, values: advice_proposed(world, values),
+    ),
 ]
 
 API = [
@@ -1379,6 +1430,45 @@ API = [
         body={"audience": "owners"},
         done=lambda world, values: ambassador_is(values, audience_id="owners", audience_chosen=True),
     ),
+    # Imports
+    Row("GET /api/v1/workspaces/{slug}/imports", "get", "report.view", make=lambda world, user: past_import(world), shows="{filename}"),
+    Row(
+        "POST /api/v1/workspaces/{slug}/imports",
+        "post",
+        "analytics.import",
+        make=numbered,
+        body=lambda v: support_multipart(v),
+        content_type="multipart/form-data; boundary=StrataImportsBoundary",  # the body is encoded by support_multipart
+        done=lambda world, values: support_counted(world, values),
+    ),
+    Row(
+        "POST /api/v1/workspaces/{slug}/support-counts",
+        "post",
+        "analytics.import",
+        make=numbered,
+        body=lambda v: json.dumps([{"date": matrix_day(v).isoformat(), "inquiries": 7, "channel": f"matrix{v['n']}"}]),
+        done=lambda world, values: support_counted(world, values),
+    ),
+    # Proposals and advice
+    Row("GET /api/v1/workspaces/{slug}/proposals", "get", PLAN, make=lambda world, user: proposal(world), shows="{summary}"),
+    Row("GET /api/v1/workspaces/{slug}/proposals/{proposal_id}", "get", PLAN, make=lambda world, user: proposal(world), shows="{summary}"),
+    Row(
+        "POST /api/v1/workspaces/{slug}/proposals/{proposal_id}/accept",
+        "post",
+        "plan.edit",
+        make=lambda world, user: proposal(world),
+        done=lambda world, values: proposal_is(values, "accepted"),
+    ),
+    Row(
+        "POST /api/v1/workspaces/{slug}/proposals/{proposal_id}/decline",
+        "post",
+        "plan.edit",
+        make=lambda world, user: proposal(world),
+        done=lambda world, values: proposal_is(values, "declined"),
+    ),
+    # Reports
+    Row("GET /api/v1/workspaces/{slug}/reports/monthly/{month}", "get", "report.view", make=lambda world, user: report_month(), shows='"objectives"'),
+    Row("GET /api/v1/workspaces/{slug}/reports/six-month/{month}", "get", "report.view", make=lambda world, user: report_month(), shows='"objectives"'),
 ]
 
 ROWS = PAGES + API
@@ -1528,3 +1618,93 @@ def five_days_on() -> dt.date:
 def moved_to(post_id: int, workspace: Workspace) -> dt.date | None:
     scheduled = Post.objects.get(pk=post_id).scheduled_at
     return scheduled.astimezone(ZoneInfo(workspace.timezone)).date() if scheduled else None
+
+
+# Imports
+
+
+def past_import(world: World) -> Values:
+    from strata.analytics.imports.models import AnalyticsImport
+
+    filename = f"acme-ga4-{world.n()}.csv"
+    AnalyticsImport.objects.create(workspace=world.workspace, kind="ga4", filename=filename, rows=3)
+    return {"filename": filename}
+
+
+def matrix_day(values: Values) -> dt.date:
+    return dt.date(2025, 1, 1) + dt.timedelta(days=values["n"])
+
+
+def support_upload(values: Values) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = f"date,inquiries,channel\n{matrix_day(values).isoformat()},7,matrix{values['n']}\n"
+    return SimpleUploadedFile("support.csv", text.encode(), content_type="text/csv")
+
+
+def support_multipart(values: Values) -> bytes:
+    """The API row's body as bytes: Django's test client encodes a dict as multipart only for
+    its own MULTIPART_CONTENT, and the matrix sends an API row's content type as it is."""
+    from django.test.client import encode_multipart
+
+    return encode_multipart("StrataImportsBoundary", {"kind": "support", "file": support_upload(values)})
+
+
+def support_counted(world: World, values: Values) -> bool:
+    from strata.analytics.imports.models import SupportCount
+
+    return SupportCount.objects.filter(workspace=world.workspace, day=matrix_day(values), channel=f"matrix{values['n']}").exists()
+
+
+# Proposals and advice
+
+
+def proposal(world: World) -> Values:
+    """An open proposal against acme's plan as it is now: acme-mastodon's effort set to a new number."""
+    from strata.strategy import proposals
+    from strata.strategy.store import current_plan
+
+    n = world.n()
+    plan = current_plan(world.workspace).plan.model_copy(deep=True)
+    next(c for c in plan.channels if c.id == "acme-mastodon").effort_hours_per_week = 100 + n
+    summary = f"Set acme-mastodon to {100 + n} hours"
+    found = proposals.propose(world.workspace, key=f"matrix-{n}", plan=plan, summary=summary, reason="the matrix says so", evidence={})
+    return {"proposal_id": found.pk, "summary": summary}
+
+
+def proposal_is(values: Values, state: str) -> bool:
+    from strata.strategy.models import PlanProposal
+
+    return PlanProposal.objects.filter(pk=values["proposal_id"], state=state).exists()
+
+
+def drifting_month(world: World) -> Values:
+    """A month of its own (from 2020 on) in which every post on acme-bsky and acme-help was
+    promotional: its report advises the mix the team keeps, a plan change to propose."""
+    n = world.n()
+    first = dt.date(2020 + n // 12, n % 12 + 1, 1)
+    for channel_id in ("acme-bsky", "acme-help"):
+        for day in range(8):
+            post = Post.objects.create(workspace=world.workspace, title=f"Offer {n}-{day}", state=Post.State.PUBLISHED, kind="promotional")
+            Variant.objects.create(
+                post=post,
+                channel_id=channel_id,
+                platform="bluesky",
+                text=f"Offer {n}-{day}",
+                keys=[f"matrix-{n}-{channel_id}-{day}"],
+                state=Variant.State.PUBLISHED,
+                published_at=dt.datetime.combine(first + dt.timedelta(days=day), dt.time(12), ZoneInfo("Europe/Berlin")),
+            )
+    return {"month": f"{first:%Y-%m}"}
+
+
+def advice_proposed(world: World, values: Values) -> bool:
+    from strata.strategy.models import PlanProposal
+
+    return PlanProposal.objects.filter(workspace=world.workspace, key=f"advice:{values['month']}:mix-drift:all").exists()
+
+
+def report_month() -> Values:
+    """The month just over (a report of a month not begun is a 404)."""
+    first = now().date().replace(day=1)
+    return {"month": f"{first - dt.timedelta(days=1):%Y-%m}"}

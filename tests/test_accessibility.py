@@ -15,6 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from strata.accounts.models import Membership, User, Workspace
 from strata.accounts.roles import Role
+from strata.analytics.kpis.values import today_of
+from strata.analytics.reports.months import last_finished_month, month_text
 from strata.engagement.models import Conversation
 from strata.publishing.models import Post
 from strata.strategy.actions import import_plan
@@ -47,7 +49,10 @@ PAGES = [
     "/w/acme/ambassadors/",
     "/w/acme/links/",
     "/w/acme/results/",
+    "/w/acme/reports/",
+    "report",
     "/w/acme/imports/",
+    "/w/acme/proposals/",
     "/w/acme/plan/objectives/",
     "/w/acme/plan/channels/new/",
     "/w/acme/settings/mix/",
@@ -112,6 +117,7 @@ def test_no_page_has_a_serious_accessibility_violation(browser: Browser, live_se
         for path in PAGES:
             path = f"/w/acme/posts/{post.pk}/" if path == "post" else path
             path = f"/w/acme/inbox/{conversation.pk}/" if path == "conversation" else path
+            path = f"/w/acme/reports/monthly/{month_text(last_finished_month(today_of(demo)))}/" if path == "report" else path
             page.goto(path)
             found[path] = violations(page)
             scroll = int(page.evaluate("document.documentElement.scrollWidth"))

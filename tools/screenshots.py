@@ -8,6 +8,7 @@ owner with Debian's Chromium (Playwright) and saves one full-page PNG per page a
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 import re
@@ -43,6 +44,10 @@ PAGES = [
     ("links", "/w/{slug}/links/"),
     ("results", "/w/{slug}/results/"),
     ("imports", "/w/{slug}/imports/"),
+    ("reports", "/w/{slug}/reports/"),
+    ("report-monthly", "last-month-report"),
+    ("report-six-month", "last-six-month-report"),
+    ("proposals", "/w/{slug}/proposals/"),
     ("duty", "/w/{slug}/inbox/calendar/"),
     ("objectives", "/w/{slug}/plan/objectives/"),
     ("channel-form", "/w/{slug}/plan/channels/new/"),
@@ -90,6 +95,9 @@ def shoot(page: Page, base: str, out: Path, only: set[str]) -> list[str]:
             if post is None:
                 continue
             path = post
+        if path in ("last-month-report", "last-six-month-report"):
+            last = (dt.datetime.now(dt.UTC).date().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+            path = f"/w/{{slug}}/reports/{'monthly' if path == 'last-month-report' else 'six-month'}/{last}/"
         if path == "first-conversation":
             page.goto(f"{base}/w/{SLUG}/inbox/")
             link = page.locator(".inbox-open").first

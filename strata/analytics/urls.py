@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("strata.analytics.kpis.urls")),
     path("", include("strata.analytics.imports.urls")),
     path("", include("strata.analytics.reports.urls")),
+    path("", include("strata.analytics.reports.advice_urls")),
 ]

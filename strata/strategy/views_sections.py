@@ -201,7 +201,7 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
     revisions = (
         PlanRevision.objects.filter(workspace=access.workspace)
         .select_related("author")
-        .only("number", "source", "summary", "created_at", "author__email")[:200]
+        .only("number", "source", "summary", "reason", "created_at", "author__email")[:200]
     )
     return render(request, "strategy/history.html", {"access": access, "revisions": revisions})
 

@@ -49,6 +49,7 @@ class Command(BaseCommand):
             children.append(Child("the publisher", [*strata, "worker"]))
             children.append(Child("ingest", [*strata, "ingest"]))
             children.append(Child("metrics", [*strata, "metrics", "collect"]))
+            children.append(Child("reports", [*strata, "report", "send-due"]))  # e-mails each scheduled report once
             if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
                 children.append(Child("the task worker", [*strata, "db_worker", "--queue-name", "*", "--no-reload", "--verbosity", "0"]))
         from strata.strategy.management.commands.demo import Command as Demo
