@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +30,24 @@ from strata.strategy.store import current_plan
 MEASURED = ("acme-bsky", "acme-help", "acme-mastodon")
 
 
+@pytest.fixture(scope="module")
+def made(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """The demo, made once for this module (it takes seconds) and removed after it: each test
+    reads it inside its own transaction, which is rolled back, so none sees another's changes."""
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(DATA_DIR=tmp_path_factory.mktemp("demo")):  # the demo's login file
+        call_command("demo", stdout=io.StringIO())
+        workspace = Workspace.objects.get(slug="acme-bikes")
+        yield workspace.pk
+        workspace.delete()
+        User.objects.filter(email=DEMO_EMAIL).delete()
+
+
 @pytest.fixture
-def demo(db: Any, settings: Any, tmp_path: Path) -> Workspace:
-    settings.DATA_DIR = tmp_path  # the demo's login file
-    call_command("demo", stdout=io.StringIO())
-    return Workspace.objects.get(slug="acme-bikes")
+def demo(made: int, db: Any, settings: Any, tmp_path: Path) -> Workspace:
+    settings.DATA_DIR = tmp_path
+    return Workspace.objects.get(pk=made)
 
 
 def history(workspace: Workspace) -> dict[str, int]:
