@@ -25,22 +25,23 @@ class Gains:
     posts_read: int
 
 
+def _posts(workspace: Workspace, begin: dt.datetime, finish: dt.datetime) -> list[queries.PostEngaged]:
+    """What each post gained from `begin` to `finish`, counted as the report counts it
+    (queries.posts_engaged; answers in conversations aside: they are the inbox's)."""
+    return queries.posts_engaged(workspace, queries.Span(begin.date(), (finish - dt.timedelta(days=1)).date(), begin, finish))
+
+
 def engagement_by_variant(workspace: Workspace, begin: dt.datetime, finish: dt.datetime) -> dict[int, int]:
-    """Likes, reposts, replies and quotes each post gained from `begin` to `finish`, by variant,
-    for the variants read in that time (answers in conversations aside: they are the inbox's),
-    counted as the report counts them (queries.posts_engaged)."""
-    span = queries.Span(begin.date(), (finish - dt.timedelta(days=1)).date(), begin, finish)
-    return {post.variant_id: post.gained.engagement for post in queries.posts_engaged(workspace, span)}
+    """Likes, reposts, replies and quotes each post gained from `begin` to `finish`, by variant."""
+    return {post.variant_id: post.gained.engagement for post in _posts(workspace, begin, finish)}
 
 
 def engagement_by_channel(workspace: Workspace, begin: dt.datetime, finish: dt.datetime) -> dict[str, Gains]:
     """Engagement gained in the period per plan channel; a channel with no post read is absent."""
-    gained = engagement_by_variant(workspace, begin, finish)
-    channels = dict(Variant.objects.filter(pk__in=list(gained)).values_list("pk", "channel_id"))
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for variant_id, value in gained.items():
-        total = totals[channels[variant_id]]
-        total[0] += value
+    for post in _posts(workspace, begin, finish):
+        total = totals[post.channel_id]
+        total[0] += post.gained.engagement
         total[1] += 1
     return {channel: Gains(engagement, read) for channel, (engagement, read) in totals.items()}
 
