@@ -9,7 +9,10 @@
 
 Needs the training environment (vaderSentiment, the data):
 
-    python bench/classifiers.py [--data ../shared/data]
+    python bench/classifiers.py [--data ../shared/data] [--models DIR] [--split validation]
+
+``--split validation`` scores the validation split instead, the one to compare candidates on
+(the hold-out is for the final table only); ``--models`` reads another copy of the artefacts.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from strata.engagement.classify.labels import INTENTS, SENTIMENTS, Labels
-from strata.engagement.classify.models import InboxModel, ListeningModel
+from strata.engagement.classify.models import MODELS, InboxModel, ListeningModel
 from training import data
 
 
@@ -79,11 +82,15 @@ def speed(classify: object, texts: list[str], batch: int) -> tuple[float, float]
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=data.DEFAULT_DATA)
+    parser.add_argument("--models", type=Path, default=MODELS)
+    parser.add_argument("--split", choices=["hold-out", "validation"], default="hold-out")
+    parser.add_argument("--no-speed", action="store_true", help="quality only")
     args = parser.parse_args()
-    test = data.splits(args.data).test
+    splits = data.splits(args.data)
+    test = splits.test if args.split == "hold-out" else splits.val
     texts = [e.text for e in test]
     sent = [(i, e.sentiment) for i, e in enumerate(test) if e.sentiment >= 0]
-    models = {"inbox": InboxModel(threads=1), "listening": ListeningModel()}
+    models: dict[str, InboxModel | ListeningModel] = {"inbox": InboxModel(args.models, threads=1), "listening": ListeningModel(args.models)}
     labels = {name: m.classify(texts) for name, m in models.items()}
     vader_pred = vader([texts[i] for i, _ in sent])
 
@@ -94,7 +101,9 @@ def main() -> None:
     print(
         f"Run on {datetime.now(UTC):%Y-%m-%d} on {platform.machine()}, {os.cpu_count()} cores ({cpu}), Python {platform.python_version()}."
     )
-    print(f"Hold-out: {len(sent)} texts with a sentiment label, {sum(any(v >= 0 for v in e.intents) for e in test)} with intent labels.\n")
+    print(
+        f"{args.split.capitalize()}: {len(sent)} texts with a sentiment label, {sum(any(v >= 0 for v in e.intents) for e in test)} with intent labels.\n"
+    )
     counts = intent_f1(labels["inbox"], test)
     head = " | ".join(f"{n} F1 ({counts[n][1]})" for n in INTENTS)
     print(f"| model | sentiment macro-recall | macro-F1 | accuracy | {head} |")
@@ -109,6 +118,8 @@ def main() -> None:
         )
         print(f"| {name} | {recall:.3f} | {f1:.3f} | {acc:.3f} | {f1s} |")
 
+    if args.no_speed:
+        return
     print("\n| model | batch | texts/s, one core (CPU time) | texts/s, wall clock |")
     print("|---|---|---|---|")
     for name, batch, total in (("inbox", 256, 2048), ("listening", 4096, 100_000)):

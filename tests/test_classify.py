@@ -164,3 +164,27 @@ def test_a_batch_gives_the_same_labels_as_one_text_at_a_time() -> None:
     alone = [inbox_model.classify([t])[0] for t in texts]
     assert [t.sentiment for t in together] == [a.sentiment for a in alone]
     assert [t.intents for t in together] == [a.intents for a in alone]
+
+
+def test_the_inbox_intents_come_from_the_heads_over_the_pooled_embedding_and_ngrams() -> None:
+    """``inbox.json`` names the intent heads; they are the linear model training/heads.py fits
+    (pooled embedding · W + n-gram scores + bias + a share of the encoder's intent logits)."""
+    import numpy as np
+
+    from strata.engagement.classify.features import linear_scores
+    from strata.engagement.classify.models import MODELS, InboxModel, ListeningModel
+
+    for path in MODELS.iterdir():
+        assert path.stat().st_size < 30 * 1024 * 1024, path
+    texts = ["@acme where is my refund?? still waiting after 3 weeks", "subscribe to my channel for free giftcards", "ok"]
+    with_heads, plain = InboxModel(), InboxModel(heads=False)
+    spec = with_heads.meta["intent_heads"]
+    _, blended, pooled = plain.outputs(texts)
+    base = blended - plain.blend * ListeningModel().logits(texts)[:, len(SENTIMENTS) :]
+    assert pooled is not None
+    assert pooled.shape == (3, 384)
+    with np.load(MODELS / spec["file"]) as stored:
+        ngrams = linear_scores(texts, stored["ngrams"], np.zeros(len(INTENTS), dtype=np.float32))
+        expected = pooled @ stored["pooled"] + ngrams + stored["bias"] + np.asarray(spec["previous_weight"]) * base
+    _, intents = with_heads.logits(texts)
+    np.testing.assert_allclose(intents, expected, rtol=1e-4, atol=1e-4)

@@ -12,6 +12,8 @@
    quantised model: per-class offsets added to the sentiment logits to maximise macro-recall,
    and one threshold per intent to maximise F1, after choosing how much of the listening
    model's logits to add (`calibrate`). They are written to ``inbox.json``.
+4. The graph also exposes the pooled embedding (``pooled``), which the intent heads fitted
+   next (`training.heads`) read; their thresholds then replace the ones chosen here.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from strata.engagement.classify.labels import INTENTS, SENTIMENTS
 from strata.engagement.classify.text import clean
 from training.calibrate import choose_offsets, choose_thresholds, macro_recall
 from training.data import Example, Splits
+from training.heads import add_pooled_output
 
 MAX_TOKENS = 64
 BLEND_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -173,6 +176,7 @@ def export(model: TwoHeads, out: Path, splits: Splits) -> dict[str, object]:
     )
     quantize_dynamic(str(fp32), str(out / "inbox.onnx"), weight_type=QuantType.QInt8, per_channel=True)
     fp32.unlink()
+    add_pooled_output(out / "inbox.onnx")  # what the intent heads read (training/heads.py)
     shutil.copy(encoder_dir() / "tokenizer.json", out / "inbox-tokenizer.json")
     return calibrate(out, splits)
 

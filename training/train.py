@@ -1,7 +1,7 @@
 """Train both classifiers and write the artefacts that Strata ships.
 
     python training/train.py --out strata/engagement/classify/models [--data ../shared/data]
-        [--corrections corrections.csv] [--only listening|inbox|calibrate]
+        [--corrections corrections.csv] [--only listening|inbox|calibrate|heads|distil]
 
 See training/README.md for the environment and the numbers each step should reach.
 """
@@ -26,8 +26,12 @@ def main() -> None:
     parser.add_argument("--corrections", type=Path, help="CSV of text,label rows (stored corrections) added to training")
     parser.add_argument(
         "--only",
-        choices=["listening", "inbox", "calibrate"],
-        help="one step; inbox needs the listening model in --out, calibrate redoes the inbox model's choices on validation",
+        choices=["listening", "inbox", "calibrate", "heads", "distil"],
+        help=(
+            "one step; inbox needs the listening model in --out, calibrate redoes the inbox model's choices on validation, "
+            "heads refits the inbox model's intent heads (inbox and calibrate end with it too), "
+            "distil refits the listening model's intents with the inbox model as teacher (opt-in, not in the full run)"
+        ),
     )
     parser.add_argument("--seed", type=int, default=data.SEED)
     parser.add_argument("--layers", type=int, default=4, help="encoder layers kept for the inbox model")
@@ -67,6 +71,19 @@ def main() -> None:
         from training import inbox
 
         print(f"inbox model calibrated: {json.dumps(inbox.calibrate(args.out, splits))}", flush=True)
+    if args.only in (None, "inbox", "calibrate", "heads"):
+        # After the encoder and its calibration: they rewrite inbox.json, the heads read its blend.
+        from training import heads
+
+        started = time.time()
+        meta = heads.train(splits, args.out, seed=args.seed)
+        print(f"intent heads in {time.time() - started:.0f}s: {json.dumps(meta)}", flush=True)
+    if args.only == "distil":  # not part of the full run: see training/README.md
+        from training import listening
+
+        started = time.time()
+        meta = listening.distil(splits, args.out, seed=args.seed)
+        print(f"listening intents distilled in {time.time() - started:.0f}s: {json.dumps(meta)}", flush=True)
 
 
 if __name__ == "__main__":
