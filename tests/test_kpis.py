@@ -208,6 +208,7 @@ def test_the_results_page_the_map_the_overview_and_the_api_show_the_same_status(
     assert analyst.get("/api/v1/workspaces/acme/alignment?start=2026-11-30&end=2026-11-01").status_code == 422
     assert analyst.get("/api/v1/workspaces/acme/alignment?start=2020-01-01&end=2026-11-01").status_code == 422
     assert analyst.get("/api/v1/workspaces/acme/alignment?start=yesterday").status_code == 422
+    assert analyst.get("/api/v1/workspaces/acme/alignment?end=0").status_code == 422, "0 is not 1 January 1970"
 
 
 def test_a_plan_without_objectives_says_where_to_add_one(make_user: Callable[..., User]) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import re
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
+from pydantic import BeforeValidator
 
 from strata.accounts.actions import ActionError
 from strata.accounts.scoping import workspace_access
@@ -18,9 +20,21 @@ router = Router(tags=["kpis"])
 MAX_DAYS = 400
 
 
+def _written_day(value: Any) -> Any:
+    # pydantic alone reads "0" as 1 January 1970: a day is written as 2026-11-30 or not at all.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(f"expected a day like 2026-11-30, got {value[:40]!r}")
+    if isinstance(value, (int, float)):
+        raise ValueError(f"expected a day like 2026-11-30, got {value!r}")
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_written_day)]
+
+
 class Period(Schema):
-    start: dt.date | None = None
-    end: dt.date | None = None
+    start: Day | None = None
+    end: Day | None = None
 
 
 @router.get("/workspaces/{slug}/kpis", summary="Each objective's KPI: readings, forecast and status")
