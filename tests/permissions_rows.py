@@ -1114,12 +1114,40 @@ PAGES = [
     ),
     # Reports: everyone in the workspace reads them, as a page, a PDF and JSON.
     Row("reports", "get", "report.view", "/w/{slug}/reports/", shows="Monthly reports"),
-    Row("report-monthly", "get", "report.view", "/w/{slug}/reports/monthly/{month}/", make=lambda world, user: report_month(), shows="Plan against actual"),
+    Row(
+        "report-monthly",
+        "get",
+        "report.view",
+        "/w/{slug}/reports/monthly/{month}/",
+        make=lambda world, user: report_month(),
+        shows="Plan against actual",
+    ),
     Row("report-monthly-pdf", "get", "report.view", "/w/{slug}/reports/monthly/{month}.pdf", make=lambda world, user: report_month()),
-    Row("report-monthly-json", "get", "report.view", "/w/{slug}/reports/monthly/{month}.json", make=lambda world, user: report_month(), shows='"objectives"'),
-    Row("report-six-month", "get", "report.view", "/w/{slug}/reports/six-month/{month}/", make=lambda world, user: report_month(), shows="Summary for leaders"),
+    Row(
+        "report-monthly-json",
+        "get",
+        "report.view",
+        "/w/{slug}/reports/monthly/{month}.json",
+        make=lambda world, user: report_month(),
+        shows='"objectives"',
+    ),
+    Row(
+        "report-six-month",
+        "get",
+        "report.view",
+        "/w/{slug}/reports/six-month/{month}/",
+        make=lambda world, user: report_month(),
+        shows="Summary for leaders",
+    ),
     Row("report-six-month-pdf", "get", "report.view", "/w/{slug}/reports/six-month/{month}.pdf", make=lambda world, user: report_month()),
-    Row("report-six-month-json", "get", "report.view", "/w/{slug}/reports/six-month/{month}.json", make=lambda world, user: report_month(), shows='"objectives"'),
+    Row(
+        "report-six-month-json",
+        "get",
+        "report.view",
+        "/w/{slug}/reports/six-month/{month}.json",
+        make=lambda world, user: report_month(),
+        shows='"objectives"',
+    ),
     # Proposals and advice: everyone reads proposed plan changes; those who edit the plan answer them and propose the advice's.
     Row("proposals", "get", PLAN, "/w/{slug}/proposals/", make=lambda world, user: proposal(world), shows="{summary}"),
     Row("proposal", "get", PLAN, "/w/{slug}/proposals/{proposal_id}/", make=lambda world, user: proposal(world), shows="{summary}"),
@@ -1467,8 +1495,20 @@ API = [
         done=lambda world, values: proposal_is(values, "declined"),
     ),
     # Reports
-    Row("GET /api/v1/workspaces/{slug}/reports/monthly/{month}", "get", "report.view", make=lambda world, user: report_month(), shows='"objectives"'),
-    Row("GET /api/v1/workspaces/{slug}/reports/six-month/{month}", "get", "report.view", make=lambda world, user: report_month(), shows='"objectives"'),
+    Row(
+        "GET /api/v1/workspaces/{slug}/reports/monthly/{month}",
+        "get",
+        "report.view",
+        make=lambda world, user: report_month(),
+        shows='"objectives"',
+    ),
+    Row(
+        "GET /api/v1/workspaces/{slug}/reports/six-month/{month}",
+        "get",
+        "report.view",
+        make=lambda world, user: report_month(),
+        shows='"objectives"',
+    ),
 ]
 
 ROWS = PAGES + API

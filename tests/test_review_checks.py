@@ -52,6 +52,7 @@ CASES: dict[str, tuple[Mutation, str]] = {
     "objective.no_target": (lambda d: d["objectives"][0]["kpi"].pop("target"), "objective:eu-awareness"),
     "objective.no_baseline": (lambda d: d["objectives"][0]["kpi"].pop("baseline"), "objective:eu-awareness"),
     "objective.no_deadline": (lambda d: d["objectives"][0]["kpi"].pop("deadline"), "objective:eu-awareness"),
+    "objective.kpi_not_measured": (lambda d: d["objectives"][0]["kpi"].update(metric="net promoter score"), "objective:eu-awareness"),
     "objective.deadline_passed": (lambda d: d["objectives"][0]["kpi"].update(deadline=dt.date(2026, 1, 31)), "objective:eu-awareness"),
     "objective.no_owner": (lambda d: d["objectives"][0].pop("owner"), "objective:eu-awareness"),
     "objective.no_goal": (lambda d: d["objectives"][0].pop("aligns_with"), "objective:eu-awareness"),

@@ -28,7 +28,14 @@ def _with_a_zone(value: dt.datetime) -> dt.datetime:
     # A time without a zone is a guess at which moment was meant; Strata does not guess.
     if value.tzinfo is None:
         raise ValueError("give the time with its zone, like 2026-12-01T09:00:00Z or +01:00")
-    return value
+    offset = value.utcoffset()
+    # Zones on earth are within 14 hours of UTC; PostgreSQL refuses more than 15 (a 500, not a 422).
+    if offset is None or abs(offset) > dt.timedelta(hours=14):
+        raise ValueError("the time's zone is more than 14 hours from UTC; no place keeps such a time")
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("the time is out of range") from None
 
 
 class HeardFilters(Schema):
