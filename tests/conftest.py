@@ -9,6 +9,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -171,13 +172,13 @@ def write(tmp_path: Path, text: str, name: str = "plan.yaml") -> Path:
     return path
 
 
-@pytest.fixture
-def own_database(tmp_path: Path) -> Iterator[str]:
-    """A database of its own for tests that run real Strata processes: a SQLite file, or a
-    fresh PostgreSQL database when the suite runs on PostgreSQL."""
+@contextmanager
+def database_of_its_own(directory: Path) -> Iterator[str]:
+    """A SQLite file in `directory`, or a fresh PostgreSQL database when the suite runs on
+    PostgreSQL (dropped afterwards)."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'own.sqlite3'}"
+        yield f"sqlite:///{directory / 'own.sqlite3'}"
         return
     import psycopg
 
@@ -185,6 +186,16 @@ def own_database(tmp_path: Path) -> Iterator[str]:
     admin = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    yield url.rsplit("/", 1)[0] + "/" + name
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    try:
+        yield url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def own_database(tmp_path: Path) -> Iterator[str]:
+    """A database of its own for tests that run real Strata processes: a SQLite file, or a
+    fresh PostgreSQL database when the suite runs on PostgreSQL."""
+    with database_of_its_own(tmp_path) as url:
+        yield url

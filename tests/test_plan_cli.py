@@ -21,6 +21,10 @@ from strata.strategy.store import current_plan
 from tests.conftest import DEMO_PLAN, write
 from tests.plans import complete_plan_text
 
+# `strata plan check` reads a file and touches no database, and the export against a database that
+# is not set up makes a SQLite file of its own: the command line, in the SQLite pass only.
+one_database = pytest.mark.one_database
+
 
 def strata(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     """The real console script, in a process of its own."""
@@ -46,12 +50,14 @@ def run(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+@one_database
 def test_check_exits_0_for_a_plan_without_errors(tmp_path: Path) -> None:
     result = strata("plan", "check", str(write(tmp_path, complete_plan_text())), "--format", "json")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"findings": [], "score": 100}
 
 
+@one_database
 def test_check_exits_1_and_lists_findings_when_the_review_finds_errors() -> None:
     result = strata("plan", "check", str(DEMO_PLAN), "--format", "json")
     assert result.returncode == 1
@@ -60,6 +66,7 @@ def test_check_exits_1_and_lists_findings_when_the_review_finds_errors() -> None
     assert {"code": "channel.no_purpose", "severity": "error", "ref": "channel:acme-pinterest"}.items() <= report["findings"][0].items()
 
 
+@one_database
 def test_check_exits_2_with_file_line_and_column_when_the_file_is_not_a_plan(tmp_path: Path) -> None:
     path = write(tmp_path, complete_plan_text().replace("purpose: branding", "purpose: [branding, educating]"))
     result = strata("plan", "check", str(path))
@@ -69,12 +76,14 @@ def test_check_exits_2_with_file_line_and_column_when_the_file_is_not_a_plan(tmp
     assert "Traceback" not in result.stderr + result.stdout
 
 
+@one_database
 def test_check_reads_standard_input_and_says_so_in_errors() -> None:
     result = strata("plan", "check", "-", stdin=b"strata: 1\nworkspace: {nme: A}\n")
     assert result.returncode == 2
     assert "<stdin>:2:13: workspace: unknown key 'nme'; did you mean 'name'?" in result.stderr
 
 
+@one_database
 def test_check_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     result = strata("plan", "check", str(tmp_path / "nope.yaml"))
     assert result.returncode == 2
@@ -82,6 +91,7 @@ def test_check_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@one_database
 def test_check_json_errors_are_machine_readable(tmp_path: Path) -> None:
     result = strata("plan", "check", str(write(tmp_path, "strata: 1\nworkspace: {name: A}\ngoals: [{id: g}]\n")), "--format", "json")
     assert result.returncode == 2
@@ -149,6 +159,7 @@ def test_export_of_an_unknown_workspace_is_a_clear_error() -> None:
         call_command("plan", "export", "--workspace", "ghost")
 
 
+@one_database
 def test_export_against_a_database_that_is_not_set_up_says_what_to_do(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "strata.cli", "plan", "export", "--workspace", "acme"],

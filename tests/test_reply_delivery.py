@@ -7,7 +7,6 @@ Mastodon is mastodon-mock, a FAKE of its REST API (no real Mastodon installs her
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import signal
@@ -35,6 +34,7 @@ from strata.publishing.calendar import render_ical
 from strata.publishing.models import ChannelAccount, Post, Variant
 from tests.conftest import DEMO_PLAN
 from tests.posts import due_post
+from tests.servers.isolated import query
 from tests.servers.network import BlueskyNetwork, Ref
 from tests.servers.pds import BlueskyAccount
 from tests.test_ingest_bluesky import connect
@@ -140,9 +140,14 @@ class Stalling(BaseHTTPRequestHandler):
         pass
 
 
+# `strata migrate` and `strata plan import` (through call_command), then the reply, in one process:
+# each Strata process takes seconds to start.
 REPLY = """
-import sys, django
+import io, sys, django
 django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+call_command("plan", "import", sys.argv[6], "--workspace", "acme", stdout=io.StringIO())
 from strata.accounts.actions import ActionError
 from strata.accounts.models import Workspace
 from strata.publishing import actions
@@ -150,13 +155,13 @@ workspace = Workspace.objects.get(slug="acme")
 actions.connect_channel(workspace=workspace, actor=None, channel_id="acme-bsky", service=sys.argv[1], handle=sys.argv[2], secret=sys.argv[3])
 print(actions.create_reply(workspace=workspace, actor=None, channel_id="acme-bsky", text=sys.argv[4], reply_to=sys.argv[5]).pk)
 """
-STATE = """
-import json, sys, django
-django.setup()
-from strata.publishing.models import Variant
-v = Variant.objects.get(pk=int(sys.argv[1]))
-print(json.dumps([v.state, v.remote_id, list(v.attempt_rows.order_by("number", "pk").values_list("outcome", flat=True))]))
-"""
+
+
+def state(database: str, variant: str) -> tuple[object, object, list[object]]:
+    """The variant's state, remote id and its attempts' outcomes, read from the database directly."""
+    [(current, remote_id)] = query(database, f"SELECT state, remote_id FROM publishing_variant WHERE id = {int(variant)}")
+    tried = query(database, f"SELECT outcome FROM publishing_attempt WHERE variant_id = {int(variant)} ORDER BY number, id")
+    return current, remote_id, [outcome for (outcome,) in tried]
 
 
 @pytest.fixture
@@ -182,9 +187,7 @@ def test_a_worker_killed_while_replying_leaves_one_reply(
     def run(*args: str) -> str:
         return subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True, timeout=300, check=True).stdout
 
-    run("-m", "strata.cli", "migrate", "--verbosity", "0")
-    run("-m", "strata.cli", "plan", "import", str(DEMO_PLAN), "--workspace", "acme")
-    variant = run("-c", REPLY, stalling, brand.handle, brand.app_password, "Studs, below minus five", question.uri).strip()
+    variant = run("-c", REPLY, stalling, brand.handle, brand.app_password, "Studs, below minus five", question.uri, str(DEMO_PLAN)).strip()
 
     worker = subprocess.Popen([sys.executable, "-m", "strata.cli", "worker", "--interval", "0.2"], env=env, stdout=subprocess.DEVNULL)
     try:
@@ -193,11 +196,11 @@ def test_a_worker_killed_while_replying_leaves_one_reply(
         worker.send_signal(signal.SIGKILL)  # the reply is on the PDS; the worker never learns it
         worker.wait()
     Stalling.release.set()
-    assert json.loads(run("-c", STATE, variant))[0] == "publishing"
+    assert state(own_database, variant)[0] == "publishing"
 
     run("-m", "strata.cli", "worker", "--once")  # takes back the dead worker's claim and looks first
-    state, remote_id, tried = json.loads(run("-c", STATE, variant))
-    assert (state, tried) == ("published", ["interrupted", "already_published"])
+    published, remote_id, tried = state(own_database, variant)
+    assert (published, tried) == ("published", ["interrupted", "already_published"])
     assert answers(net, brand, question.uri) == [remote_id]
     assert net.record(remote_id)["value"]["reply"]["root"]["uri"] == ours.uri
 

@@ -22,6 +22,10 @@ from hypothesis import strategies as st
 
 from tests.servers.pds import free_port
 
+# The parser, the web process and the command line: the server these tests start has a SQLite
+# database of its own whichever database the suite runs on. The SQLite pass only.
+pytestmark = pytest.mark.one_database
+
 LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9)
 )
