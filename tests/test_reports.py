@@ -316,6 +316,17 @@ def test_the_reports_list_names_the_months_and_who_receives_them(october: Worksp
     assert "1 December 2026" in page
 
 
+def test_history_older_than_the_plan_gets_its_reports(october: Workspace, client_for: Callable[[str], Client]) -> None:
+    """A team that brings its numbers (imported, or read before the plan was written) gets the
+    months they cover, not only those since the plan."""
+    batch = AnalyticsImport.objects.create(workspace=october, kind="support")
+    SupportCount.objects.create(workspace=october, day=dt.date(2026, 6, 15), inquiries=40, imported=batch)
+    page = client_for("creative").get("/w/acme/reports/").content.decode()
+    assert "/w/acme/reports/monthly/2026-06/" in page
+    assert "/w/acme/reports/monthly/2026-05/" not in page
+    assert "/w/acme/reports/six-month/2026-06/" in page
+
+
 def test_months_are_read_strictly() -> None:
     assert months.parse_month("2026-10") == dt.date(2026, 10, 1)
     for bad in ("2026-00", "2026-13", "2026/10", "", "2026-10-01", "x" * 5000):

@@ -8,10 +8,14 @@ from __future__ import annotations
 import datetime as dt
 
 import regex
+from django.db.models import Min
 
 from strata.accounts.models import Workspace
+from strata.analytics.imports.models import SupportCount, WebTraffic
 from strata.analytics.kpis.values import today_of
+from strata.analytics.metrics.models import FollowerCount
 from strata.analytics.reports.period import Kind, Period
+from strata.publishing.models import Variant
 from strata.strategy.models import PlanRevision
 
 MONTH = regex.compile(r"(\d{4})-(\d{2})")
@@ -44,9 +48,23 @@ def last_finished_month(today: dt.date) -> dt.date:
 
 
 def first_month(workspace: Workspace) -> dt.date | None:
-    """The month the workspace got its plan: reports start there."""
-    first = PlanRevision.objects.filter(workspace=workspace).order_by("number").values_list("created_at", flat=True).first()
-    return first.astimezone(workspace.tzinfo).date().replace(day=1) if first else None
+    """The first month with anything to report: the plan's, or earlier numbers Strata holds (posts
+    published, followers read, traffic or inquiries imported: a team that brings its history
+    gets its reports for it). None without a plan."""
+    zone = workspace.tzinfo
+    planned = PlanRevision.objects.filter(workspace=workspace).aggregate(first=Min("created_at"))["first"]
+    if planned is None:
+        return None
+    days = [planned.astimezone(zone).date()]
+    published = Variant.objects.filter(post__workspace=workspace, published_at__isnull=False).aggregate(first=Min("published_at"))["first"]
+    if published is not None:
+        days.append(published.astimezone(zone).date())
+    for model in (FollowerCount, WebTraffic, SupportCount):
+        day = model.objects.filter(workspace=workspace).aggregate(first=Min("day"))["first"]
+        if isinstance(day, dt.date):
+            days.append(day)
+    first: dt.date = min(days)
+    return first.replace(day=1)
 
 
 def available(workspace: Workspace, *, today: dt.date | None = None, limit: int = 36) -> tuple[list[Period], list[Period]]:
