@@ -18,6 +18,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import asdict, dataclass
 
+from django.db.models import QuerySet
+
 from strata.accounts.models import Workspace
 from strata.analytics.kpis.values import ObjectiveKpi
 from strata.analytics.metrics.queries import zone_of
@@ -87,20 +89,28 @@ class Alignment:
         return data
 
 
-def measure(workspace: Workspace, plan: PlanDocument, kpis: list[ObjectiveKpi], *, start: dt.date, end: dt.date) -> Alignment:
-    """Alignment of what was published and answered from `start` to `end` (both included)."""
-    zone = zone_of(workspace)
-    begin = dt.datetime.combine(start, dt.time(0), zone)
-    finish = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), zone)
-    link = PlanLink(plan)
-    published = Variant.objects.filter(
+def published_content(workspace: Workspace, begin: dt.datetime, finish: dt.datetime) -> QuerySet[Variant]:
+    """The plan's content published from `begin` to `finish`: variants that went out, of posts
+    not deleted, answers in conversations aside (they are the inbox's, not the plan's)."""
+    return Variant.objects.filter(
         post__workspace=workspace,
         post__is_reply=False,
         post__deleted_at=None,
         state=Variant.State.PUBLISHED,
         published_at__gte=begin,
         published_at__lt=finish,
-    ).values_list("post_id", "channel_id", "platform", "post__kind", "post__pillar_id", "post__objective_id")
+    )
+
+
+def measure(workspace: Workspace, plan: PlanDocument, kpis: list[ObjectiveKpi], *, start: dt.date, end: dt.date) -> Alignment:
+    """Alignment of what was published and answered from `start` to `end` (both included)."""
+    zone = zone_of(workspace)
+    begin = dt.datetime.combine(start, dt.time(0), zone)
+    finish = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), zone)
+    link = PlanLink(plan)
+    published = published_content(workspace, begin, finish).values_list(
+        "post_id", "channel_id", "platform", "post__kind", "post__pillar_id", "post__objective_id"
+    )
     posts: dict[int, bool] = {}
     per_channel: Counter[str] = Counter()
     promotional: Counter[str] = Counter()

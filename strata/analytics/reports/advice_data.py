@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from django.db.models import Sum
 
 from strata.accounts.models import Workspace
+from strata.analytics.alignment import published_content
 from strata.analytics.links.models import ClickDay
 from strata.analytics.metrics.models import FollowerCount
 from strata.analytics.reports import queries
 from strata.analytics.reports.period import Period
-from strata.publishing.models import Variant
 
 
 @dataclass(frozen=True)
@@ -65,14 +65,7 @@ class PillarResult:
 
 def by_pillar(workspace: Workspace, period: Period, begin: dt.datetime, finish: dt.datetime) -> dict[str, PillarResult]:
     """Posts published in the period, per pillar, with what they gained and the clicks they had."""
-    variants = Variant.objects.filter(
-        post__workspace=workspace,
-        post__is_reply=False,
-        post__deleted_at=None,
-        state=Variant.State.PUBLISHED,
-        published_at__gte=begin,
-        published_at__lt=finish,
-    ).exclude(post__pillar_id="")
+    variants = published_content(workspace, begin, finish).exclude(post__pillar_id="")
     pillar_of = dict(variants.values_list("pk", "post__pillar_id"))
     posts: dict[str, set[int]] = defaultdict(set)
     for pillar_id, post_id in variants.values_list("post__pillar_id", "post_id"):
